@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Safeguarding partnership: reference data"
+
+urlpatterns = [
+    path("", include("safeguarding.web.urls")),
+    path("children/", include("safeguarding.people.urls")),
+    path("", include("safeguarding.concerns.urls")),
+    path("audit/", include("safeguarding.audit.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,88 @@
+"""Fetch-and-check in one call, break-glass, and the writes that create relationships."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from safeguarding.access.models import (
+    Agency,
+    BreakGlassAccess,
+    ChildInvolvement,
+    ChildTeamMembership,
+    InvolvementBasis,
+    User,
+)
+from safeguarding.access.permissions import Basis, basis_for, break_glass_expiry
+from safeguarding.audit.models import Action
+from safeguarding.audit.services import audit_record
+from safeguarding.core.errors import NoRelationship
+from safeguarding.people.models import Child
+
+
+@transaction.atomic
+def child_for(user: User, child_id: int, *, action: Action = Action.VIEW, what: str = "record") -> tuple[Child, Basis]:
+    """The child, if `user` may open the record; audits the access (or its refusal).
+
+    Raises Http404 if there is no such child, NoRelationship if there is no basis.
+    """
+    child = Child.objects.filter(pk=child_id).first()
+    if child is None:
+        raise Http404("No such child")
+    basis = basis_for(user, child.pk)
+    if basis is Basis.NONE:
+        audit_record(actor=user, action=Action.DENIED, child=child, detail={"what": what})
+        raise NoRelationship(child.pk)
+    audit_record(actor=user, action=action, child=child, detail={"what": what, "basis": basis.value})
+    return child, basis
+
+
+@transaction.atomic
+def break_glass_open(*, user: User, child_id: int, reason: str) -> BreakGlassAccess:
+    """Emergency access without a relationship: time-limited, reasoned, audited, reported."""
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError({"reason": "Explain why you need emergency access (at least 10 characters)"})
+    if not (user.role and user.role.may_break_glass):
+        raise ValidationError("Your role does not allow emergency access. Contact the front door.")
+    child = Child.objects.filter(pk=child_id).first()
+    if child is None:
+        raise Http404("No such child")
+    now = timezone.now()
+    grant = BreakGlassAccess.objects.create(
+        practitioner=user, child=child, reason=reason, granted_at=now, expires_at=now + break_glass_expiry()
+    )
+    audit_record(
+        actor=user,
+        action=Action.BREAK_GLASS,
+        child=child,
+        obj=grant,
+        reason=reason,
+        detail={"expires_at": grant.expires_at},
+    )
+    return grant
+
+
+def involvement_ensure(
+    *, child: Child, agency: Agency, basis: InvolvementBasis, started_on: date | None = None
+) -> ChildInvolvement:
+    """Record (idempotently) that an agency is involved with a child."""
+    involvement, _ = ChildInvolvement.objects.get_or_create(
+        child=child, agency=agency, basis=basis, defaults={"started_on": started_on or timezone.localdate()}
+    )
+    return involvement
+
+
+@transaction.atomic
+def team_member_add(*, child: Child, practitioner: User, capacity: str, by: User | None) -> ChildTeamMembership:
+    membership = ChildTeamMembership.objects.create(child=child, practitioner=practitioner, capacity=capacity)
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        child=child,
+        obj=membership,
+        detail={"practitioner": practitioner.pk, "capacity": capacity},
+    )
+    return membership

@@ -1,0 +1,210 @@
+"""Reads of the child index: search, and the identity part of a child's record."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from safeguarding.people.identifiers import normalise_nhs_number, normalise_upn
+from safeguarding.people.matching import (
+    first_name_similarity,
+    last_name_similarity,
+    name_key,
+    name_variants,
+    sound_key,
+)
+from safeguarding.people.models import Child, ChildAddress, ChildName, SchoolEnrolment
+
+MAX_CANDIDATES = 400
+MIN_SCORE = 0.55
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    name: str = ""
+    date_of_birth: date | None = None
+    identifier: str = ""  # NHS number, UPN or LA child ID
+    postcode: str = ""
+    school_id: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.name.strip()
+            or self.date_of_birth
+            or self.identifier.strip()
+            or self.postcode.strip()
+            or self.school_id
+        )
+
+    def as_audit(self) -> dict[str, object]:
+        return {
+            k: v
+            for k, v in {
+                "name": self.name,
+                "date_of_birth": self.date_of_birth,
+                "identifier": self.identifier,
+                "postcode": self.postcode,
+                "school_id": self.school_id,
+            }.items()
+            if v
+        }
+
+
+@dataclass
+class SearchResult:
+    child: Child
+    score: float
+    matched_name: ChildName | None
+    reasons: list[str]
+
+
+def _split_name(text: str) -> tuple[str, str]:
+    parts = text.replace(",", " ").split()
+    if not parts:
+        return "", ""
+    if len(parts) == 1:
+        return "", parts[0]
+    return parts[0], parts[-1]
+
+
+def _dob_score(query: date, dob: date | None) -> tuple[float, str]:
+    if dob is None:
+        return 0.0, ""
+    if dob == query:
+        return 1.0, "date of birth matches"
+    if dob.year == query.year and dob.day == query.month and dob.month == query.day:
+        return 0.8, "date of birth matches with day and month swapped"
+    if abs((dob - query).days) <= 2:
+        return 0.6, "date of birth within two days"
+    if dob.month == query.month and dob.day == query.day and abs(dob.year - query.year) == 1:
+        return 0.5, "date of birth one year apart"
+    return 0.0, ""
+
+
+def _with_summary(qs: QuerySet[Child]) -> QuerySet[Child]:
+    """Prefetch what tells two children apart: names, current address, current school."""
+    return qs.prefetch_related(
+        Prefetch("names", queryset=ChildName.objects.order_by("kind", "id")),
+        Prefetch(
+            "addresses",
+            queryset=ChildAddress.objects.filter(moved_out__isnull=True).select_related("address"),
+            to_attr="current_addresses",
+        ),
+        Prefetch(
+            "enrolments",
+            queryset=SchoolEnrolment.objects.filter(ended_on__isnull=True).select_related("school"),
+            to_attr="current_enrolments",
+        ),
+    )
+
+
+def search_children(query: SearchQuery, *, limit: int = 25) -> list[SearchResult]:
+    """Rank children against the query. Identifiers are exact; names are fuzzy.
+
+    Candidates come from indexed keys (exact, phonetic, nickname variants, swapped first
+    and last names), then each is scored in Python. Results carry only what tells two
+    children apart; opening a record is access-checked separately.
+    """
+    if query.is_empty:
+        return []
+    ident = query.identifier.strip()
+    if ident:
+        nhs, upn = normalise_nhs_number(ident), normalise_upn(ident)
+        children = _with_summary(Child.objects.filter(Q(nhs_number=nhs) | Q(upn=upn) | Q(la_child_id=ident.upper())))
+        return [SearchResult(c, 1.0, None, ["identifier matches"]) for c in children[:limit]]
+
+    first, last = _split_name(query.name)
+    name_filter = Q()
+    if last:
+        lk, ls = name_key(last), sound_key(last)
+        name_filter |= Q(last_key=lk) | Q(last_sound=ls) | Q(last_key__startswith=lk[:4])
+        if first:
+            fk_variants = name_variants(first)
+            fs = sound_key(first)
+            # Swapped names: first recorded as last and last as first.
+            name_filter |= Q(first_sound=ls, last_sound=fs)
+            name_filter |= Q(first_key__in=fk_variants, last_key__startswith=lk[:2])
+            name_filter |= Q(first_sound=fs, last_key__startswith=lk[:1])
+    candidates = Child.objects.all()
+    if name_filter:
+        candidates = candidates.filter(pk__in=ChildName.objects.filter(name_filter).values("child_id"))
+    if query.date_of_birth and not name_filter:
+        d = query.date_of_birth
+        candidates = candidates.filter(
+            Q(date_of_birth=d)
+            | Q(expected_date_of_birth=d)
+            | Q(date_of_birth__year=d.year, date_of_birth__month=d.day, date_of_birth__day=d.month)
+            if d.day <= 12
+            else Q(date_of_birth=d) | Q(expected_date_of_birth=d)
+        )
+    if query.postcode.strip():
+        pc = "".join(query.postcode.split()).upper()
+        pc_filter = Q(current_postcode__iexact=query.postcode.strip()) | Q(
+            addresses__address__postcode__iexact=f"{pc[:-3]} {pc[-3:]}"
+        )
+        candidates = candidates.filter(pc_filter)
+    if query.school_id:
+        candidates = candidates.filter(enrolments__school_id=query.school_id, enrolments__ended_on__isnull=True)
+    found = list(_with_summary(candidates.distinct())[:MAX_CANDIDATES])
+
+    results: list[SearchResult] = []
+    for child in found:
+        score, reasons, best_name = _score(child, first, last, query)
+        if name_filter and score < MIN_SCORE:
+            continue
+        results.append(SearchResult(child, score, best_name, reasons))
+    results.sort(key=lambda r: (-r.score, r.child.display_name))
+    return results[:limit]
+
+
+def _score(child: Child, first: str, last: str, query: SearchQuery) -> tuple[float, list[str], ChildName | None]:
+    reasons: list[str] = []
+    best_name: ChildName | None = None
+    name_score = 0.0
+    if last:
+        for n in child.names.all():
+            ls = last_name_similarity(last, n.last_key, n.last_name)
+            fs = first_name_similarity(first, n.first_key) if first else 1.0
+            straight = 0.55 * ls + 0.45 * fs if first else ls
+            swapped = 0.0
+            if first:
+                swapped = (
+                    0.55 * last_name_similarity(first, n.last_key) + 0.45 * first_name_similarity(last, n.first_key)
+                ) * 0.95
+            s = max(straight, swapped)
+            if s > name_score:
+                name_score, best_name = s, n
+        if best_name is not None:
+            label = best_name.get_kind_display().lower()
+            reasons.append(f"name {name_score:.0%} similar ({label}: {best_name.first_name} {best_name.last_name})")
+    score = name_score if last else 0.5
+    if query.date_of_birth:
+        d, why = _dob_score(query.date_of_birth, child.date_of_birth or child.expected_date_of_birth)
+        if why:
+            reasons.append(why)
+        score = score * 0.6 + d * 0.4 if last else d
+    if (
+        query.postcode.strip()
+        and child.current_postcode.replace(" ", "").upper() == query.postcode.replace(" ", "").upper()
+    ):
+        reasons.append("postcode matches")
+        score = min(1.0, score + 0.05)
+    return score, reasons, best_name
+
+
+def child_identity(child: Child) -> Child:
+    """The child with everything the identity panel shows, in a constant number of queries."""
+    return (
+        Child.objects.filter(pk=child.pk)
+        .prefetch_related(
+            Prefetch("names", queryset=ChildName.objects.order_by("kind", "id")),
+            Prefetch("addresses", queryset=ChildAddress.objects.select_related("address").order_by("-moved_in")),
+            Prefetch("enrolments", queryset=SchoolEnrolment.objects.select_related("school")),
+            "relationships__person",
+            "relationships__related_child",
+            "involvements__agency",
+            "status_periods",
+        )
+        .get()
+    )
