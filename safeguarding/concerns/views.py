@@ -1,6 +1,1 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-
-
-def signals(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+"""Recording, reading and amending concerns; agency event details."""

@@ -51,7 +51,9 @@ def sign_in_otp(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             audit_record(actor=user, action=Action.SIGN_IN)
             return redirect(_safe_next(request, request.session.pop(NEXT_KEY, "/")))
-        form.add_error("token", "The security code is not correct or has expired. Enter the latest code")
+        form.add_error(
+            "token", "The security code is not correct or has expired. Wait a moment, then enter the latest code"
+        )
         audit_record(actor=user, action=Action.SIGN_IN_FAILED, detail={"second_factor": True})
     return render(request, "web/sign_in_otp.html", {"form": form})
 
