@@ -8,7 +8,7 @@ DEMO_SIZE ?= 2000
 DEMO_SEED ?= 2023
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: demo test install assets migrate seed serve lint typecheck bench browsers clean
+.PHONY: demo test install assets migrate seed serve lint typecheck bench browsers clean code
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ demo: migrate
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --size $(DEMO_SIZE) --seed $(DEMO_SEED) --if-empty
 	DJANGO_DEBUG=1 $(PY) manage.py demo_signins
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# The current security code of a demo user: make code USER=frontdoor
+code:
+	@DJANGO_DEBUG=1 $(PY) manage.py demo_code $(USER)
 
 # Lint, types, then the whole suite (browser tests included). DATABASE_URL picks the
 # database: SQLite by default, PostgreSQL in CI (.ci/run).

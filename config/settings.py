@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "safeguarding.people",
     "safeguarding.concerns",
     "safeguarding.web",
+    "safeguarding.synthetic",
 ]
 
 MIDDLEWARE = [

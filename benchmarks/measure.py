@@ -1,0 +1,191 @@
+"""One database's measurements for benchmarks/run.py (run as a subprocess with DATABASE_URL set).
+Prints one JSON line."""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+from safeguarding.access.models import Agency, AgencyKind, Role, User  # noqa: E402
+from safeguarding.concerns.models import AgencyEventKind, Category  # noqa: E402
+from safeguarding.concerns.services import ConcernInput, agency_event_record, concern_record  # noqa: E402
+from safeguarding.people.models import Child, ChildName  # noqa: E402
+from safeguarding.people.services import NewChild, child_create  # noqa: E402
+
+BENCH_CHILD_UPN_NAME = ("Benchmark", "Chronology")
+EVENT_KINDS = [k for k, _ in AgencyEventKind.choices]
+
+
+def log(msg: str) -> None:
+    print(f"[bench {connection.vendor}] {msg}", file=sys.stderr, flush=True)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def seed(children: int) -> str:
+    call_command("migrate", verbosity=0)
+    have = Child.objects.count()
+    if have >= children:
+        return f"reused {have:,} seeded children"
+    if have:
+        raise SystemExit(f"The benchmark database holds {have} children, fewer than {children}: drop it first")
+    started = time.perf_counter()
+    call_command("seed_demo", size=children, seed=1, skip_signals=True, no_progress=True)
+    return f"seeded {Child.objects.count():,} children in {time.perf_counter() - started:.0f} s"
+
+
+def bench_child(entries: int) -> Child:
+    first, last = BENCH_CHILD_UPN_NAME
+    existing = ChildName.objects.filter(first_name=first, last_name=last).select_related("child").first()
+    if existing is not None:
+        return existing.child
+    log(f"adding a child with {entries} entries from 8 agencies")
+    admin_role, _ = Role.objects.get_or_create(key="bench-practitioner", defaults={"name": "Benchmark practitioner"})
+    kinds = [
+        AgencyKind.SCHOOL,
+        AgencyKind.GP_PRACTICE,
+        AgencyKind.HEALTH_VISITING,
+        AgencyKind.HOSPITAL,
+        AgencyKind.POLICE,
+        AgencyKind.HOUSING,
+        AgencyKind.YOUTH_JUSTICE,
+        AgencyKind.VOLUNTARY,
+    ]
+    agencies = [Agency.objects.get_or_create(name=f"Benchmark {k.label}", defaults={"kind": k})[0] for k in kinds]
+    users = [
+        User.objects.get_or_create(username=f"bench-{i}", defaults={"agency": a, "role": admin_role})[0]
+        for i, a in enumerate(agencies)
+    ]
+    child = child_create(
+        data=NewChild(
+            first_name=first,
+            last_name=last,
+            date_of_birth=timezone.localdate() - timedelta(days=3000),
+            postcode="LA9 9ZZ",
+            address_line1="1 Benchmark Road",
+            town="Demo Town",
+        ),
+        by=users[0],
+    )
+    rng = random.Random(7)
+    start = timezone.now() - timedelta(days=1500)
+    categories = [c for c, _ in Category.choices]
+    for i in range(entries):
+        agency, user = agencies[i % 8], users[i % 8]
+        when = start + timedelta(hours=36 * i)
+        if i % 10 == 0:
+            concern_record(
+                child=child,
+                data=ConcernInput(
+                    occurred_at=when,
+                    what_happened=f"Benchmark concern {i}: seen and heard.",
+                    action_taken="Discussed with the DSL.",
+                    categories=rng.sample(categories, 2),
+                ),
+                by=user,
+            )
+        else:
+            agency_event_record(
+                child=child,
+                agency=agency,
+                kind=rng.choice(EVENT_KINDS),
+                occurred_at=when,
+                summary=f"Benchmark event {i}",
+                by=user,
+                evaluate=False,
+            )
+    return child
+
+
+def front_door_client() -> Client:
+    role, _ = Role.objects.get_or_create(
+        key="bench-front-door", defaults={"name": "Benchmark front door", "covers_whole_la": True}
+    )
+    agency, _ = Agency.objects.get_or_create(name="Benchmark social care", defaults={"kind": AgencyKind.LA_SOCIAL_CARE})
+    user, _ = User.objects.get_or_create(username="bench-frontdoor", defaults={"agency": agency, "role": role})
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def measure(client: Client, name: str, urls: list[str], target_ms: int) -> dict[str, object]:
+    for url in urls[:10]:  # warm-up
+        assert client.get(url).status_code == 200, url
+    times = []
+    for url in urls:
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(urls[0])
+    return {
+        "name": name,
+        "requests": len(urls),
+        "p50_ms": statistics.median(times),
+        "p95_ms": percentile(times, 95),
+        "target_ms": target_ms,
+        "queries": len(ctx.captured_queries),
+    }
+
+
+def typo(name: str, rng: random.Random) -> str:
+    if len(name) < 5:
+        return name
+    i = rng.randrange(1, len(name) - 2)
+    return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, required=True)
+    parser.add_argument("--entries", type=int, required=True)
+    parser.add_argument("--requests", type=int, required=True)
+    args = parser.parse_args()
+    setup = seed(args.children)
+    child = bench_child(args.entries)
+    client = front_door_client()
+    rng = random.Random(11)
+    page_urls = [f"/children/{child.pk}/"] * args.requests
+    names = list(
+        ChildName.objects.filter(kind="legal").order_by("?").values_list("first_name", "last_name")[: args.requests]
+    )
+    search_urls = [f"/children/?name={first}+{typo(last, rng)}" for first, last in names]
+    pages = [
+        measure(client, "chronology page (newest 100 of 1,000 entries)", page_urls, 150),
+        measure(client, "child search (name with a typo)", search_urls, 100),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("select sqlite_version()" if connection.vendor == "sqlite" else "show server_version")
+        version = cursor.fetchone()[0]
+    print(json.dumps({"pages": pages, "setup": setup, "database_version": f"{connection.vendor} {version}"}))
+
+
+if __name__ == "__main__":
+    main()

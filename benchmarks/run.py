@@ -1,0 +1,125 @@
+"""`make bench`: measure the foundation's pages on both databases and write
+docs/benchmarks.md.
+
+For each database it seeds a synthetic local authority of --children children (once: a
+marker table remembers the size), adds one child holding --entries chronology entries from
+8 agencies, then measures server time (the Django handler, in process, no network) of the
+chronology page and of child search, and the number of SQL queries per page.
+
+    python -m benchmarks.run [--children 100000] [--entries 1000] [--db sqlite,postgres]
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASES = {
+    "sqlite": f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}",
+    "postgres": os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/safeguarding_bench"),
+}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB memory"
+    except (OSError, ValueError, IndexError):
+        pass
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{system}, {os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
+
+
+def ensure_postgres_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def run_one(db: str, children: int, entries: int, requests: int) -> dict[str, object]:
+    url = DATABASES[db]
+    if db == "postgres":
+        ensure_postgres_database(url)
+    (ROOT / "var").mkdir(exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SECRET_KEY": "bench-only", "DJANGO_SECURE_COOKIES": "0"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.measure",
+        "--children",
+        str(children),
+        "--entries",
+        str(entries),
+        "--requests",
+        str(requests),
+    ]
+    out = subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    sys.stderr.write(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def write_report(results: dict[str, dict[str, object]], args: argparse.Namespace) -> Path:
+    path = ROOT / "docs" / "benchmarks.md"
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"Machine: {machine()}.",
+        "",
+        "Server time is the time Django takes to handle the request in process (no network, no",
+        "browser). Each page is requested after a warm-up; p50 and p95 over the requests shown.",
+        "",
+        f"## Foundation: {args.children:,} children; one child with {args.entries:,} chronology entries "
+        "from 8 agencies",
+        "",
+        "| database | page | requests | p50 ms | p95 ms | target p95 | SQL queries per page | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for db, r in results.items():
+        for page in r["pages"]:  # type: ignore[attr-defined]
+            met = "yes" if page["p95_ms"] <= page["target_ms"] else "**no**"
+            lines.append(
+                f"| {db} ({r['database_version']}) | {page['name']} | {page['requests']} | {page['p50_ms']:.1f} "
+                f"| {page['p95_ms']:.1f} | {page['target_ms']} | {page['queries']} | {met} |"
+            )
+    lines += ["", "## Set-up", ""]
+    for db, r in results.items():
+        lines.append(f"- {db}: {r['setup']}")
+    lines.append("")
+    path.write_text("\n".join(lines))
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument("--entries", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--db", default="sqlite,postgres")
+    args = parser.parse_args()
+    results = {db: run_one(db, args.children, args.entries, args.requests) for db in args.db.split(",")}
+    path = write_report(results, args)
+    print(path.read_text())
+
+
+if __name__ == "__main__":
+    main()
