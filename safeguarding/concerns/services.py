@@ -2,7 +2,7 @@
 audit in the same transaction, and re-evaluates the child's signals."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.access.models import Agency, InvolvementBasis, User
-from safeguarding.access.services import involvement_ensure
+from safeguarding.access.permissions import Basis
+from safeguarding.access.services import child_for, involvement_ensure
 from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record, chronology_refresh
@@ -22,7 +23,9 @@ from safeguarding.concerns.models import (
     ConcernAmendment,
 )
 from safeguarding.concerns.signal_rules import signals_evaluate
+from safeguarding.core.errors import NoRelationship
 from safeguarding.people.models import Child
+from safeguarding.people.services import NewChild, child_create
 
 AMENDABLE_FIELDS = (
     "occurred_at",
@@ -48,7 +51,11 @@ class ConcernInput:
     injury_description: str = ""
 
 
-def _validate(data: ConcernInput) -> None:
+def concern_validate(data: ConcernInput) -> None:
+    """The rules a concern must meet, raised as one ValidationError keyed by field.
+
+    Public so that forms can report every problem at once; the services call it again.
+    """
     errors: dict[str, str] = {}
     if timezone.is_naive(data.occurred_at):
         raise ValueError("occurred_at must be timezone-aware")
@@ -68,6 +75,61 @@ def _validate(data: ConcernInput) -> None:
         raise ValidationError(errors)
 
 
+@dataclass(frozen=True)
+class RecordingTarget:
+    """The child a concern is about, and what the recording practitioner may be shown.
+
+    `child` is for the services only. Templates get `name` and `date_of_birth`: the two
+    things the search already showed.
+    """
+
+    child: Child
+    basis: Basis
+
+    @property
+    def may_read(self) -> bool:
+        return self.basis is not Basis.NONE
+
+    @property
+    def name(self) -> str:
+        return self.child.display_name
+
+    @property
+    def date_of_birth(self) -> date | None:
+        return self.child.date_of_birth
+
+    @property
+    def expected_date_of_birth(self) -> date | None:
+        return self.child.expected_date_of_birth if self.child.date_of_birth is None else None
+
+
+def recording_target(*, user: User, child_id: int) -> RecordingTarget:
+    """The child a practitioner is about to record a concern about: write without read.
+
+    Anyone who works with children must be able to record a concern about any child (a GP
+    who sees a child for the first time). A practitioner with no relationship may record,
+    never read: they get the name and date of birth only, and recording creates their
+    agency's involvement (concern_record). Both the refusal to open the record and the
+    opening of the recording form are audited. Raises Http404 or, for someone who belongs
+    to no agency, NoRelationship. Not atomic, like child_for: a refusal's audit must not be
+    rolled back by the exception that reports it.
+    """
+    try:
+        child, basis = child_for(user, child_id, action=Action.VIEW, what="record concern form")
+    except NoRelationship:
+        if user.agency_id is None:
+            raise
+        child = Child.objects.only("pk", "display_name", "date_of_birth", "expected_date_of_birth").get(pk=child_id)
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            child=child,
+            detail={"what": "record concern form", "basis": Basis.NONE.value, "shown": "name and date of birth"},
+        )
+        return RecordingTarget(child=child, basis=Basis.NONE)
+    return RecordingTarget(child=child, basis=basis)
+
+
 def concern_summary(concern: Concern) -> str:
     text = concern.what_happened.strip()
     return text if len(text) <= 300 else text[:297] + "..."
@@ -78,7 +140,7 @@ def concern_record(*, child: Child, data: ConcernInput, by: User) -> Concern:
     """Record a concern from the author's agency. The agency becomes involved with the child."""
     if by.agency_id is None:
         raise ValidationError("Only practitioners who belong to an agency can record concerns")
-    _validate(data)
+    concern_validate(data)
     assert isinstance(by.agency, Agency)
     concern = Concern.objects.create(
         child=child,
@@ -122,6 +184,16 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
+def _normalise(field_name: str, value: Any) -> Any:
+    """Store amended values exactly as concern_record stores new ones, so that an unchanged
+    answer is not recorded as a change (text is stripped, lists are sorted sets)."""
+    if field_name in ("categories", "injury_locations"):
+        return sorted(set(value))
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
 @transaction.atomic
 def concern_amend(*, concern: Concern, changes: dict[str, Any], reason: str, by: User) -> ConcernAmendment:
     """Correct a concern. The original stays; the amendment records old and new values and why.
@@ -136,20 +208,19 @@ def concern_amend(*, concern: Concern, changes: dict[str, Any], reason: str, by:
     unknown = set(changes) - set(AMENDABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not amendable: {sorted(unknown)}")
-    diff = {
-        f: {"old": _jsonable(getattr(concern, f)), "new": _jsonable(v)}
-        for f, v in changes.items()
-        if getattr(concern, f) != v
-    }
-    if not diff:
+    if "occurred_at" in changes and timezone.is_naive(changes["occurred_at"]):
+        raise ValueError("occurred_at must be timezone-aware")
+    changed = {f: new for f, v in changes.items() if (new := _normalise(f, v)) != getattr(concern, f)}
+    if not changed:
         raise ValidationError("Nothing has changed: change at least one answer, or cancel")
-    proposed = ConcernInput(**{f: changes.get(f, getattr(concern, f)) for f in ConcernInput.__dataclass_fields__})
-    _validate(proposed)
+    diff = {f: {"old": _jsonable(getattr(concern, f)), "new": _jsonable(v)} for f, v in changed.items()}
+    proposed = ConcernInput(**{f: changed.get(f, getattr(concern, f)) for f in ConcernInput.__dataclass_fields__})
+    concern_validate(proposed)
     amendment = ConcernAmendment.objects.create(concern=concern, amended_by=by, reason=reason.strip(), changes=diff)
     # The concern row holds the current version; the amendment rows hold every earlier one.
-    for f, v in changes.items():
+    for f, v in changed.items():
         setattr(concern, f, v)
-    concern.save(update_fields=list(changes))
+    concern.save(update_fields=list(changed))
     chronology_refresh(
         source=concern,
         summary=concern_summary(concern),
@@ -161,6 +232,29 @@ def concern_amend(*, concern: Concern, changes: dict[str, Any], reason: str, by:
     audit_record(actor=by, action=Action.AMEND, child=concern.child, obj=concern, reason=reason, detail=diff)
     signals_evaluate(child=concern.child)
     return amendment
+
+
+@transaction.atomic
+def concern_record_for_new_child(*, child_data: NewChild, data: ConcernInput, by: User) -> Concern:
+    """Add a child to the index and record the concern about them, both or neither.
+
+    Used when a practitioner has checked that the child is not already in the index (the
+    view shows likely matches first). Every problem with either part is reported at once.
+    """
+    if by.agency_id is None:
+        raise ValidationError("Only practitioners who belong to an agency can record concerns")
+    concern_errors: dict[str, list[str]] = {}
+    try:
+        concern_validate(data)
+    except ValidationError as exc:
+        concern_errors = exc.message_dict
+    try:
+        child = child_create(data=child_data, by=by)
+    except ValidationError as exc:
+        raise ValidationError({**exc.message_dict, **concern_errors}) from exc
+    if concern_errors:
+        raise ValidationError(concern_errors)  # rolls back the child just created
+    return concern_record(child=child, data=data, by=by)
 
 
 @transaction.atomic

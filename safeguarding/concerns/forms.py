@@ -1,0 +1,482 @@
+"""Forms for recording and amending concerns, and for a child not yet in the index.
+
+Forms parse what was typed (GOV.UK date inputs, times, checkboxes) and report problems;
+the rules themselves are the services' (`concern_validate`, `child_create`). Every problem
+is reported at once, as the GOV.UK error summary pattern asks.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils import timezone
+
+from safeguarding.concerns.models import BodyRegion, Category, Concern
+from safeguarding.concerns.services import ConcernInput, concern_validate
+from safeguarding.people.codes import Sex
+from safeguarding.people.identifiers import nhs_number_valid, upn_valid
+from safeguarding.people.services import NewChild
+
+# The body map's two views. The child's left is on the viewer's right in the front view.
+FRONT_REGIONS = (
+    BodyRegion.HEAD_FRONT,
+    BodyRegion.NECK_FRONT,
+    BodyRegion.CHEST,
+    BodyRegion.ABDOMEN,
+    BodyRegion.GENITAL_AREA,
+    BodyRegion.LEFT_ARM,
+    BodyRegion.RIGHT_ARM,
+    BodyRegion.LEFT_HAND,
+    BodyRegion.RIGHT_HAND,
+    BodyRegion.LEFT_LEG,
+    BodyRegion.RIGHT_LEG,
+    BodyRegion.LEFT_FOOT,
+    BodyRegion.RIGHT_FOOT,
+)
+BACK_REGIONS = (
+    BodyRegion.HEAD_BACK,
+    BodyRegion.NECK_BACK,
+    BodyRegion.UPPER_BACK,
+    BodyRegion.LOWER_BACK,
+    BodyRegion.BUTTOCKS,
+    BodyRegion.BACK_OF_LEGS,
+)
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+TIME_SHAPE = re.compile(r"^(\d{1,2})(?:[:.]?(\d{2}))?\s*(am|pm)?$")
+
+
+@dataclass(frozen=True)
+class DateParts:
+    """How a GOV.UK date input is named and worded in its error messages."""
+
+    prefix: str  # fields are <prefix>_day, <prefix>_month, <prefix>_year
+    enter: str  # "Enter the date it happened"
+    subject: str  # "The date it happened" (… must include a month)
+
+
+def _month(value: str) -> int | None:
+    value = value.strip().lower()
+    if value.isdigit():
+        return int(value)
+    return MONTHS.index(value[:3]) + 1 if len(value) >= 3 and value[:3] in MONTHS else None
+
+
+def parse_date(day: str, month: str, year: str, parts: DateParts) -> tuple[dt.date | None, str, set[str]]:
+    """A date from a GOV.UK date input: (date, error message, the parts in error)."""
+    given = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
+    missing = [k for k, v in given.items() if not v]
+    if len(missing) == 3:
+        return None, parts.enter, {"day", "month", "year"}
+    if missing:
+        return None, f"{parts.subject} must include a {' and '.join(missing)}", set(missing)
+    m = _month(given["month"])
+    if not given["day"].isdigit() or m is None or not given["year"].isdigit():
+        bad = {k for k in ("day", "year") if not given[k].isdigit()} | (set() if m else {"month"})
+        return None, f"{parts.subject} must be a real date", bad
+    if len(given["year"]) != 4:
+        return None, "Year must include 4 numbers", {"year"}
+    try:
+        return dt.date(int(given["year"]), m, int(given["day"])), "", set()
+    except ValueError:
+        return None, f"{parts.subject} must be a real date", {"day", "month", "year"}
+
+
+def parse_time(value: str) -> dt.time | None:
+    """24-hour (14:30, 14.30, 1430) or 12-hour (2:30pm, 2pm) times."""
+    match = TIME_SHAPE.match(value.strip().lower())
+    if not match:
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match[2] is None:
+        return None  # "14" alone is ambiguous: ask for minutes
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+def initial_from_data(form_class: type[forms.Form], data: QueryDict) -> dict[str, Any]:
+    """Values typed on another page, to show in a form without judging them yet."""
+    initial: dict[str, Any] = {}
+    for name, field in form_class.base_fields.items():
+        if name not in data:
+            continue
+        initial[name] = data.getlist(name) if isinstance(field, forms.MultipleChoiceField) else data.get(name)
+    return initial
+
+
+def _textarea(rows: int = 5) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class _Options:
+    """Checkbox options for templates: value, label, id, checked (GOV.UK ids: the first
+    option carries the field's id so the error summary can link to it)."""
+
+    def __init__(self, bound: forms.BoundField, choices: Any, *, first_id: bool = True) -> None:
+        value = bound.value() or []
+        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+        self.items = [
+            {
+                "value": str(v),
+                "label": str(label),
+                "checked": str(v) in chosen,
+                "id": bound.auto_id if (i == 0 and first_id) else f"{bound.auto_id}-{v}",
+            }
+            for i, (v, label) in enumerate(choices)
+        ]
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+
+class _DatesForm(forms.Form):
+    """Parses GOV.UK date inputs, remembering which parts were wrong for their styling."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.date_error_parts: dict[str, set[str]] = {}
+
+    def _date(self, parts: DateParts) -> dt.date | None:
+        d = self.cleaned_data
+        value, error, bad = parse_date(
+            d.get(f"{parts.prefix}_day", ""),
+            d.get(f"{parts.prefix}_month", ""),
+            d.get(f"{parts.prefix}_year", ""),
+            parts,
+        )
+        if error:
+            self.date_error_parts[parts.prefix] = bad
+            first_bad = next(p for p in ("day", "month", "year") if p in bad)
+            self.add_error(f"{parts.prefix}_{first_bad}", error)
+        return value
+
+
+class ConcernForm(_DatesForm):
+    """What happened: the same questions whichever agency records it."""
+
+    OCCURRED = DateParts("occurred", "Enter the date it happened", "The date it happened")
+
+    occurred_day = forms.CharField(label="Day", required=False)
+    occurred_month = forms.CharField(label="Month", required=False)
+    occurred_year = forms.CharField(label="Year", required=False)
+    occurred_time = forms.CharField(
+        label="Time it happened",
+        required=False,
+        help_text="Use the 24-hour clock, for example 14:30. "
+        "If you do not know the exact time, give your best estimate",
+    )
+    what_happened = forms.CharField(
+        label="What did you see or hear?",
+        required=False,
+        widget=_textarea(8),
+        help_text="Write down the facts: what happened, where, and who was there. "
+        "If you give an opinion, say that it is your opinion",
+    )
+    childs_words = forms.CharField(
+        label="The child's own words (optional)",
+        required=False,
+        widget=_textarea(4),
+        help_text="Record exactly what the child said, in their words",
+    )
+    categories = forms.MultipleChoiceField(
+        label="What is the concern about?",
+        required=False,
+        choices=Category.choices,
+        error_messages={"invalid_choice": "Select categories from the list"},
+    )
+    immediate_danger = forms.ChoiceField(
+        label="Is the child in immediate danger?",
+        choices=YES_NO,
+        error_messages={
+            "required": "Select yes if the child is in immediate danger",
+            "invalid_choice": "Select yes if the child is in immediate danger",
+        },
+    )
+    action_taken = forms.CharField(
+        label="What action have you taken?",
+        required=False,
+        widget=_textarea(4),
+        help_text="For example: told the designated safeguarding lead, called the front door, called 999",
+    )
+    injury_locations = forms.MultipleChoiceField(
+        label="Where are the injuries?",
+        required=False,
+        choices=BodyRegion.choices,
+        error_messages={"invalid_choice": "Select injury locations from the body map"},
+    )
+    injury_description = forms.CharField(
+        label="Describe the injuries (optional)",
+        required=False,
+        widget=_textarea(3),
+        help_text="Size, shape and colour, and what was said about how they happened",
+    )
+
+    # Options for the templates ------------------------------------------------------------
+    @property
+    def category_options(self) -> _Options:
+        return _Options(self["categories"], Category.choices)
+
+    @property
+    def front_options(self) -> _Options:
+        return _Options(self["injury_locations"], [(r.value, r.label) for r in FRONT_REGIONS])
+
+    @property
+    def back_options(self) -> _Options:
+        return _Options(self["injury_locations"], [(r.value, r.label) for r in BACK_REGIONS], first_id=False)
+
+    @property
+    def marked_regions(self) -> list[str]:
+        return [o["value"] for o in (*self.front_options, *self.back_options) if o["checked"]]
+
+    @property
+    def occurred_parts_in_error(self) -> set[str]:
+        return self.date_error_parts.get("occurred", set())
+
+    # Parsing -----------------------------------------------------------------------------
+    def _occurred_at(self) -> dt.datetime | None:
+        day = self._date(self.OCCURRED)
+        raw_time = self.cleaned_data.get("occurred_time", "")
+        time = parse_time(raw_time) if raw_time else None
+        if not raw_time:
+            self.add_error("occurred_time", "Enter the time it happened")
+        elif time is None:
+            self.add_error("occurred_time", "Enter a real time, like 09:30 or 14:15")
+        if day is None or time is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(day, time))
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        occurred_at = self._occurred_at()
+        cleaned["occurred_at"] = occurred_at
+        # The service's rules, checked now so that every problem shows at once.
+        try:
+            concern_validate(self._input(cleaned, occurred_at or timezone.now()))
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                target = CONCERN_FIELD_FOR.get(name)
+                if (name == "occurred_at" and occurred_at is None) or target in self.errors:
+                    continue  # one message per question: what was typed could not be read
+                for message in messages:
+                    self.add_error(target, message)
+        return cleaned
+
+    @staticmethod
+    def _input(cleaned: dict[str, Any], occurred_at: dt.datetime) -> ConcernInput:
+        return ConcernInput(
+            occurred_at=occurred_at,
+            what_happened=cleaned.get("what_happened", ""),
+            action_taken=cleaned.get("action_taken", ""),
+            categories=list(cleaned.get("categories", [])),
+            childs_words=cleaned.get("childs_words", ""),
+            immediate_danger=cleaned.get("immediate_danger") == "yes",
+            injury_locations=list(cleaned.get("injury_locations", [])),
+            injury_description=cleaned.get("injury_description", ""),
+        )
+
+    def concern_input(self) -> ConcernInput:
+        """The concern as the services take it (only once the form is valid)."""
+        occurred_at = self.cleaned_data["occurred_at"]
+        assert occurred_at is not None
+        return self._input(self.cleaned_data, occurred_at)
+
+    @classmethod
+    def initial_for(cls, concern: Concern) -> dict[str, Any]:
+        local = timezone.localtime(concern.occurred_at)
+        return {
+            "occurred_day": str(local.day),
+            "occurred_month": str(local.month),
+            "occurred_year": str(local.year),
+            "occurred_time": local.strftime("%H:%M"),
+            "what_happened": concern.what_happened,
+            "childs_words": concern.childs_words,
+            "categories": list(concern.categories),
+            "immediate_danger": "yes" if concern.immediate_danger else "no",
+            "action_taken": concern.action_taken,
+            "injury_locations": list(concern.injury_locations),
+            "injury_description": concern.injury_description,
+        }
+
+
+# Where each service field's errors are shown.
+CONCERN_FIELD_FOR = {
+    "occurred_at": "occurred_day",
+    "what_happened": "what_happened",
+    "childs_words": "childs_words",
+    "categories": "categories",
+    "immediate_danger": "immediate_danger",
+    "action_taken": "action_taken",
+    "injury_locations": "injury_locations",
+    "injury_description": "injury_description",
+    "reason": "reason",
+}
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError, field_for: dict[str, str]) -> None:
+    """Show a service's refusal on the form: each message beside its own question."""
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in exc.message_dict.items():
+        target = field_for.get(name)
+        for message in messages:
+            form.add_error(target if target in form.fields else None, message)
+
+
+class AmendConcernForm(ConcernForm):
+    reason = forms.CharField(
+        label="Reason for the amendment",
+        widget=_textarea(3),
+        help_text="For example: the date was wrong, or the child's words were recorded incorrectly. "
+        "The original stays in the record",
+        error_messages={"required": "Enter the reason for the amendment"},
+    )
+
+    def changes_from(self, concern: Concern) -> dict[str, Any]:
+        """Only the answers that differ from the concern as it stands."""
+        proposed = self.concern_input()
+        changes: dict[str, Any] = {}
+        # Times are entered to the minute: a concern fed in with seconds is unchanged
+        # unless the minute itself changes.
+        current = timezone.localtime(concern.occurred_at).replace(second=0, microsecond=0)
+        if proposed.occurred_at != current:
+            changes["occurred_at"] = proposed.occurred_at
+        for name in ("what_happened", "childs_words", "action_taken", "injury_description", "immediate_danger"):
+            if getattr(proposed, name) != getattr(concern, name):
+                changes[name] = getattr(proposed, name)
+        for name in ("categories", "injury_locations"):
+            if sorted(set(getattr(proposed, name))) != sorted(set(getattr(concern, name))):
+                changes[name] = sorted(set(getattr(proposed, name)))
+        return changes
+
+
+class ChildDetailsForm(_DatesForm):
+    """A child not yet in the index: enough to find them again and tell them apart."""
+
+    DOB = DateParts("dob", "Enter the child's date of birth", "Date of birth")
+    EDD = DateParts("edd", "Enter the expected date of birth", "Expected date of birth")
+
+    first_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter the child's first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter the child's last name"}
+    )
+    born = forms.ChoiceField(
+        label="Has the child been born?",
+        choices=[("yes", "Yes"), ("no", "No, this is an unborn child")],
+        error_messages={
+            "required": "Select yes if the child has been born",
+            "invalid_choice": "Select yes if the child has been born",
+        },
+    )
+    dob_day = forms.CharField(label="Day", required=False)
+    dob_month = forms.CharField(label="Month", required=False)
+    dob_year = forms.CharField(label="Year", required=False)
+    edd_day = forms.CharField(label="Day", required=False)
+    edd_month = forms.CharField(label="Month", required=False)
+    edd_year = forms.CharField(label="Year", required=False)
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        error_messages={
+            "required": "Select the child's sex, or 'Not known'",
+            "invalid_choice": "Select the child's sex",
+        },
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (optional)", required=False, max_length=12, help_text="10 digits, like 943 476 5919"
+    )
+    upn = forms.CharField(
+        label="Unique pupil number (UPN) (optional)",
+        required=False,
+        max_length=15,
+        help_text="13 characters, starting with a letter",
+    )
+    address_line1 = forms.CharField(label="Address line 1 (optional)", required=False, max_length=200)
+    town = forms.CharField(label="Town or city (optional)", required=False, max_length=100)
+    postcode = forms.CharField(label="Postcode (optional)", required=False, max_length=10)
+    # Set once the practitioner has seen the likely matches and said none is this child.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    @property
+    def dob_parts_in_error(self) -> set[str]:
+        return self.date_error_parts.get("dob", set())
+
+    @property
+    def edd_parts_in_error(self) -> set[str]:
+        return self.date_error_parts.get("edd", set())
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        cleaned["date_of_birth"] = cleaned["expected_date_of_birth"] = None
+        today = timezone.localdate()
+        if cleaned.get("born") == "yes":
+            dob = self._date(self.DOB)
+            if dob is not None and dob > today:
+                self.date_error_parts["dob"] = {"day", "month", "year"}
+                self.add_error("dob_day", "Date of birth must be today or in the past")
+            cleaned["date_of_birth"] = dob
+        elif cleaned.get("born") == "no":
+            edd = self._date(self.EDD)
+            if edd is not None and not today - dt.timedelta(days=60) <= edd <= today + dt.timedelta(days=300):
+                self.date_error_parts["edd"] = {"day", "month", "year"}
+                self.add_error("edd_day", "Expected date of birth must be within the next 10 months")
+            cleaned["expected_date_of_birth"] = edd
+        nhs = cleaned.get("nhs_number", "")
+        if nhs and not nhs_number_valid(nhs):
+            self.add_error("nhs_number", "Enter a valid NHS number, like 943 476 5919")
+        upn = cleaned.get("upn", "")
+        if upn and not upn_valid(upn):
+            self.add_error("upn", "Enter a valid UPN: 13 characters starting with a check letter")
+        return cleaned
+
+    def new_child(self) -> NewChild:
+        d = self.cleaned_data
+        return NewChild(
+            first_name=d["first_name"],
+            last_name=d["last_name"],
+            date_of_birth=d["date_of_birth"],
+            expected_date_of_birth=d["expected_date_of_birth"],
+            sex=d["sex"],
+            nhs_number=d["nhs_number"],
+            upn=d["upn"],
+            address_line1=d["address_line1"],
+            town=d["town"],
+            postcode=d["postcode"],
+        )
+
+
+class RecordForNewChildForm(ChildDetailsForm, ConcernForm):
+    """The child's details, then the concern, on one page."""
+
+    field_order = [*ChildDetailsForm.base_fields, *ConcernForm.base_fields]
+
+    def child_field_for(self) -> dict[str, str]:
+        """Where child_create's errors are shown (its date error depends on born or not)."""
+        date_field = "edd_day" if self.cleaned_data.get("born") == "no" else "dob_day"
+        return {
+            "first_name": "first_name",
+            "last_name": "last_name",
+            "date_of_birth": date_field,
+            "nhs_number": "nhs_number",
+            "upn": "upn",
+            **CONCERN_FIELD_FOR,
+        }
+
+    @property
+    def concern_field_names(self) -> list[str]:
+        return list(ConcernForm.base_fields)
