@@ -6,4 +6,7 @@ app_name = "people"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("<int:child_id>/", views.record, name="record"),
+    path("<int:child_id>/chronology.pdf", views.chronology_pdf, name="chronology-pdf"),
+    path("<int:child_id>/emergency-access/", views.break_glass, name="break-glass"),
 ]
