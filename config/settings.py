@@ -118,6 +118,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", default=30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "safeguarding.web.views.locked_out"
 AXES_VERBOSE = False  # axes would log usernames; no personal data in application logs
 
 # Idle sessions end after SESSION_IDLE_MINUTES; the cookie is renewed on each request.

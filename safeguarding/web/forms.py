@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -7,6 +9,11 @@ class SignInForm(AuthenticationForm):
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account is inactive. Contact your administrator.",
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
 
 
 class OTPForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from axes.helpers import get_cool_off
 from django.contrib import auth
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -56,6 +57,23 @@ def sign_in_otp(request: HttpRequest) -> HttpResponse:
         )
         audit_record(actor=user, action=Action.SIGN_IN_FAILED, detail={"second_factor": True})
     return render(request, "web/sign_in_otp.html", {"form": form})
+
+
+def _in_words(minutes: int) -> str:
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
+    """django-axes lockout page (AXES_LOCKOUT_CALLABLE): the GOV.UK page, with the cool-off
+    in words ("30 minutes", not "0:30:00"). Says nothing about whether the account exists."""
+    cool_off = get_cool_off(request)
+    wait = _in_words(max(1, round(cool_off.total_seconds() / 60))) if cool_off else ""
+    return render(request, "web/locked_out.html", {"cooloff_timedelta": wait}, status=429)
 
 
 @require_POST
