@@ -39,7 +39,9 @@ def _active_involvement(user: User) -> Q:
 
 
 def _active_team(user: User) -> Q:
-    return Q(practitioner_id=user.pk, ended_at__isnull=True)
+    now = timezone.now()
+    # An end may be set ahead (a core group member leaving at the end of the plan).
+    return Q(practitioner_id=user.pk) & (Q(ended_at__isnull=True) | Q(ended_at__gt=now))
 
 
 def _active_break_glass(user: User) -> Q:
@@ -47,16 +49,32 @@ def _active_break_glass(user: User) -> Q:
 
 
 def basis_for(user: User, child_id: int) -> Basis:
-    """The strongest basis on which `user` may open the child's record (or NONE)."""
+    """The strongest basis on which `user` may open the child's record (or NONE).
+
+    One query whatever the child's history (none for whole-LA roles and outsiders).
+    """
     if not user.is_authenticated or user.agency_id is None:
         return Basis.NONE
     if user.covers_whole_la:
         return Basis.WHOLE_LA
-    if ChildTeamMembership.objects.filter(_active_team(user), child_id=child_id).exists():
+    flags = (
+        Child.objects.filter(pk=child_id)
+        .annotate(
+            in_team=Exists(ChildTeamMembership.objects.filter(_active_team(user), child_id=OuterRef("pk"))),
+            involved=Exists(ChildInvolvement.objects.filter(_active_involvement(user), child_id=OuterRef("pk"))),
+            has_break_glass=Exists(BreakGlassAccess.objects.filter(_active_break_glass(user), child_id=OuterRef("pk"))),
+        )
+        .values_list("in_team", "involved", "has_break_glass")
+        .first()
+    )
+    if flags is None:
+        return Basis.NONE
+    in_team, involved, break_glass = flags
+    if in_team:
         return Basis.CHILDS_TEAM
-    if ChildInvolvement.objects.filter(_active_involvement(user), child_id=child_id).exists():
+    if involved:
         return Basis.AGENCY
-    if BreakGlassAccess.objects.filter(_active_break_glass(user), child_id=child_id).exists():
+    if break_glass:
         return Basis.BREAK_GLASS
     return Basis.NONE
 
@@ -84,9 +102,10 @@ def entries_visible_to(user: User, child: Child, basis: Basis) -> QuerySet[Chron
     qs = ChronologyEntry.objects.filter(child=child)
     if basis.sees_whole_chronology:
         return qs
-    if basis is Basis.NONE:
+    if basis is Basis.NONE or user.agency_id is None:
         return qs.none()
-    shared = ChronologyShare.objects.filter(entry_id=OuterRef("pk"), agency=user.agency)
+    # agency_id, not agency: reading user.agency would cost a query per call.
+    shared = ChronologyShare.objects.filter(entry_id=OuterRef("pk"), agency_id=user.agency_id)
     return qs.filter(Q(agency_id=user.agency_id) | Exists(shared))
 
 

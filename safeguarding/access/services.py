@@ -22,11 +22,14 @@ from safeguarding.core.errors import NoRelationship
 from safeguarding.people.models import Child
 
 
-@transaction.atomic
 def child_for(user: User, child_id: int, *, action: Action = Action.VIEW, what: str = "record") -> tuple[Child, Basis]:
     """The child, if `user` may open the record; audits the access (or its refusal).
 
     Raises Http404 if there is no such child, NoRelationship if there is no basis.
+
+    Not one atomic block on purpose: the refusal is audited in its own transaction
+    (audit_record is atomic) and only then raised, so that the exception does not roll the
+    DENIED event back with it.
     """
     child = Child.objects.filter(pk=child_id).first()
     if child is None:
@@ -45,7 +48,7 @@ def break_glass_open(*, user: User, child_id: int, reason: str) -> BreakGlassAcc
     reason = reason.strip()
     if len(reason) < 10:
         raise ValidationError({"reason": "Explain why you need emergency access (at least 10 characters)"})
-    if not (user.role and user.role.may_break_glass):
+    if user.agency_id is None or not (user.role and user.role.may_break_glass):
         raise ValidationError("Your role does not allow emergency access. Contact the front door.")
     child = Child.objects.filter(pk=child_id).first()
     if child is None:

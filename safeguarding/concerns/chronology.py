@@ -46,6 +46,19 @@ def kind(key: str) -> EntryKind:
         raise LookupError(f"Unregistered chronology kind {key!r}") from None
 
 
+def _require_aware(**moments: datetime | None) -> None:
+    for name, moment in moments.items():
+        if moment is not None and timezone.is_naive(moment):
+            raise ValueError(f"{name} must be timezone-aware")
+
+
+def _author_label(author: Any) -> str:
+    # A practitioner account without a full name still says who wrote the entry.
+    if author is None:
+        return ""
+    return author.get_full_name() or author.get_username()
+
+
 @transaction.atomic
 def chronology_record(
     *,
@@ -63,15 +76,14 @@ def chronology_record(
     author_label: str = "",
 ) -> ChronologyEntry:
     kind(kind_key)  # refuse unregistered kinds
-    if timezone.is_naive(occurred_at):
-        raise ValueError("occurred_at must be timezone-aware")
+    _require_aware(occurred_at=occurred_at, recorded_at=recorded_at)
     cats = sorted(set(categories))
     entry = ChronologyEntry.objects.create(
         child=child,
         kind=kind_key,
         agency=agency,
         author=author,
-        author_label=author_label or (author.get_full_name() if author is not None else ""),
+        author_label=author_label or _author_label(author),
         occurred_at=occurred_at,
         recorded_at=recorded_at or timezone.now(),
         summary=summary,
@@ -97,6 +109,7 @@ def chronology_refresh(
 ) -> ChronologyEntry:
     """Re-project an amended source record. The source keeps both versions; the read model
     shows the current one, marked as amended."""
+    _require_aware(occurred_at=occurred_at)
     entry = ChronologyEntry.objects.select_for_update().get(source_type=source._meta.label_lower, source_id=source.pk)
     cats = sorted(set(categories))
     entry.summary = summary

@@ -4,8 +4,11 @@ import re
 
 # DfE UPN check letters: 23 letters, I, O and S omitted (A=0 ... Z=22).
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
-_UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
-LA_CHILD_ID_SHAPE = re.compile(r"^[A-Za-z0-9]{1,20}$")
+# ASCII only: Python's \d also matches Arabic-Indic and full-width digits, which int() reads.
+_UPN_SHAPE = re.compile(r"[A-Z][0-9]{11}[0-9A-Z]")
+_NHS_SHAPE = re.compile(r"[0-9]{10}")
+# \Z, not $: "$" also matches before a trailing newline.
+LA_CHILD_ID_SHAPE = re.compile(r"^[A-Za-z0-9]{1,20}\Z")
 
 
 def normalise_nhs_number(value: str) -> str:
@@ -25,7 +28,7 @@ def nhs_number_check_digit(first_nine: str) -> int | None:
 
 def nhs_number_valid(value: str) -> bool:
     digits = normalise_nhs_number(value)
-    if not re.fullmatch(r"\d{10}", digits):
+    if not _NHS_SHAPE.fullmatch(digits):
         return False
     return nhs_number_check_digit(digits[:9]) == int(digits[9])
 
@@ -35,7 +38,7 @@ def normalise_upn(value: str) -> str:
 
 
 def _upn_char_value(ch: str) -> int:
-    return int(ch) if ch.isdigit() else UPN_LETTERS.index(ch)
+    return int(ch) if ch in "0123456789" else UPN_LETTERS.index(ch)
 
 
 def upn_check_letter(last_twelve: str) -> str:
@@ -46,9 +49,9 @@ def upn_check_letter(last_twelve: str) -> str:
 
 def upn_valid(value: str) -> bool:
     upn = normalise_upn(value)
-    if not _UPN_SHAPE.match(upn):
+    if not _UPN_SHAPE.fullmatch(upn):
         return False
     # Character 13 is a digit, or a letter from the check-letter set for a temporary UPN.
-    if not upn[12].isdigit() and upn[12] not in UPN_LETTERS:
+    if upn[12] not in "0123456789" and upn[12] not in UPN_LETTERS:
         return False
     return upn_check_letter(upn[1:]) == upn[0]

@@ -1,10 +1,15 @@
 """Reads of the child index: search, and the identity part of a child's record."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from safeguarding.access.models import BreakGlassAccess
+from safeguarding.audit.models import Action
+from safeguarding.audit.services import audit_record
 from safeguarding.people.identifiers import normalise_nhs_number, normalise_upn
 from safeguarding.people.matching import (
     first_name_similarity,
@@ -68,6 +73,45 @@ def _split_name(text: str) -> tuple[str, str]:
     return parts[0], parts[-1]
 
 
+def _name_readings(text: str) -> list[tuple[str, str]]:
+    """The (first, last) pairs a typed name may mean.
+
+    "Smith, Jayden" is surname first. With three or more words the middle ones are middle
+    names or the front of a double-barrelled surname typed without its hyphen ("Ruby Smith
+    Jones"), so both readings are tried and the better one scores.
+    """
+    if "," in text:
+        surname, _, rest = text.partition(",")
+        given = rest.split()
+        if surname.strip():
+            return [(given[0] if given else "", surname.strip())]
+    parts = text.replace(",", " ").split()
+    if len(parts) < 3:
+        first, last = _split_name(text)
+        return [(first, last)] if last else []
+    return [(parts[0], parts[-1]), (parts[0], " ".join(parts[1:]))]
+
+
+def _name_filter(first: str, last: str) -> Q:
+    """Indexed ways a ChildName row may be a candidate for (first, last)."""
+    lk, ls = name_key(last), sound_key(last)
+    if not lk:
+        return Q()
+    found = Q(last_key=lk) | Q(last_sound=ls) | Q(last_key__startswith=lk[:4])
+    fk_variants = name_variants(first) if first else frozenset()
+    if fk_variants:
+        fs = sound_key(first)
+        # Swapped names: first recorded as last and last as first.
+        found |= Q(first_sound=ls, last_sound=fs)
+        found |= Q(first_key__in=fk_variants, last_key__startswith=lk[:2])
+        found |= Q(first_sound=fs, last_key__startswith=lk[:1])
+        if len(lk) >= 3:
+            # Either half of a double-barrelled surname ("Smith" finds "Jones Smith"); the
+            # first-name key keeps this an indexed lookup rather than a scan.
+            found |= Q(first_key__in=fk_variants, last_key__contains=lk)
+    return found
+
+
 def _dob_score(query: date, dob: date | None) -> tuple[float, str]:
     if dob is None:
         return 0.0, ""
@@ -111,21 +155,22 @@ def search_children(query: SearchQuery, *, limit: int = 25) -> list[SearchResult
     ident = query.identifier.strip()
     if ident:
         nhs, upn = normalise_nhs_number(ident), normalise_upn(ident)
-        children = _with_summary(Child.objects.filter(Q(nhs_number=nhs) | Q(upn=upn) | Q(la_child_id=ident.upper())))
+        ident_filter = Q(la_child_id__in={ident, ident.upper()})
+        if nhs:
+            ident_filter |= Q(nhs_number=nhs)
+        if upn:
+            ident_filter |= Q(upn=upn)
+        children = _with_summary(Child.objects.filter(ident_filter).order_by("pk"))
         return [SearchResult(c, 1.0, None, ["identifier matches"]) for c in children[:limit]]
 
-    first, last = _split_name(query.name)
+    readings = _name_readings(query.name)
     name_filter = Q()
-    if last:
-        lk, ls = name_key(last), sound_key(last)
-        name_filter |= Q(last_key=lk) | Q(last_sound=ls) | Q(last_key__startswith=lk[:4])
-        if first:
-            fk_variants = name_variants(first)
-            fs = sound_key(first)
-            # Swapped names: first recorded as last and last as first.
-            name_filter |= Q(first_sound=ls, last_sound=fs)
-            name_filter |= Q(first_key__in=fk_variants, last_key__startswith=lk[:2])
-            name_filter |= Q(first_sound=fs, last_key__startswith=lk[:1])
+    for first, last in readings:
+        name_filter |= _name_filter(first, last)
+    if query.name.strip() and not name_filter:
+        # A name was typed but none of it can match a name key (only punctuation, say):
+        # return nothing rather than every child.
+        return []
     candidates = Child.objects.all()
     if name_filter:
         candidates = candidates.filter(pk__in=ChildName.objects.filter(name_filter).values("child_id"))
@@ -140,9 +185,8 @@ def search_children(query: SearchQuery, *, limit: int = 25) -> list[SearchResult
         )
     if query.postcode.strip():
         pc = "".join(query.postcode.split()).upper()
-        pc_filter = Q(current_postcode__iexact=query.postcode.strip()) | Q(
-            addresses__address__postcode__iexact=f"{pc[:-3]} {pc[-3:]}"
-        )
+        spaced = f"{pc[:-3]} {pc[-3:]}" if len(pc) > 3 else pc
+        pc_filter = Q(current_postcode__iexact=spaced) | Q(addresses__address__postcode__iexact=spaced)
         candidates = candidates.filter(pc_filter)
     if query.school_id:
         candidates = candidates.filter(enrolments__school_id=query.school_id, enrolments__ended_on__isnull=True)
@@ -150,47 +194,59 @@ def search_children(query: SearchQuery, *, limit: int = 25) -> list[SearchResult
 
     results: list[SearchResult] = []
     for child in found:
-        score, reasons, best_name = _score(child, first, last, query)
-        if name_filter and score < MIN_SCORE:
+        name_score, best_name = _best_name(child, readings)
+        # The threshold is on the name alone: a wrong or missing date of birth (common
+        # between agencies) must not hide a child whose name matches well.
+        if name_filter and name_score < MIN_SCORE:
             continue
+        score, reasons = _score(child, name_score if readings else None, best_name, query)
         results.append(SearchResult(child, score, best_name, reasons))
-    results.sort(key=lambda r: (-r.score, r.child.display_name))
+    results.sort(key=lambda r: (-r.score, r.child.display_name, r.child.pk))
     return results[:limit]
 
 
-def _score(child: Child, first: str, last: str, query: SearchQuery) -> tuple[float, list[str], ChildName | None]:
+def _name_score(n: ChildName, first: str, last: str) -> float:
+    ls = last_name_similarity(last, n.last_key, n.last_name)
+    if not first:
+        return ls
+    straight = 0.55 * ls + 0.45 * first_name_similarity(first, n.first_key)
+    swapped = (
+        0.55 * last_name_similarity(first, n.last_key, n.last_name) + 0.45 * first_name_similarity(last, n.first_key)
+    ) * 0.95
+    return max(straight, swapped)
+
+
+def _best_name(child: Child, readings: list[tuple[str, str]]) -> tuple[float, ChildName | None]:
+    best_score, best_name = 0.0, None
+    for n in child.names.all():
+        for first, last in readings:
+            s = _name_score(n, first, last)
+            # Ties go to the earlier row (legal before former, by NameKind ordering).
+            if s > best_score:
+                best_score, best_name = s, n
+    return best_score, best_name
+
+
+def _score(
+    child: Child, name_score: float | None, best_name: ChildName | None, query: SearchQuery
+) -> tuple[float, list[str]]:
     reasons: list[str] = []
-    best_name: ChildName | None = None
-    name_score = 0.0
-    if last:
-        for n in child.names.all():
-            ls = last_name_similarity(last, n.last_key, n.last_name)
-            fs = first_name_similarity(first, n.first_key) if first else 1.0
-            straight = 0.55 * ls + 0.45 * fs if first else ls
-            swapped = 0.0
-            if first:
-                swapped = (
-                    0.55 * last_name_similarity(first, n.last_key) + 0.45 * first_name_similarity(last, n.first_key)
-                ) * 0.95
-            s = max(straight, swapped)
-            if s > name_score:
-                name_score, best_name = s, n
-        if best_name is not None:
-            label = best_name.get_kind_display().lower()
-            reasons.append(f"name {name_score:.0%} similar ({label}: {best_name.first_name} {best_name.last_name})")
-    score = name_score if last else 0.5
+    if best_name is not None and name_score is not None:
+        label = best_name.get_kind_display().lower()
+        reasons.append(f"name {name_score:.0%} similar ({label}: {best_name.first_name} {best_name.last_name})")
+    score = name_score if name_score is not None else 0.5
     if query.date_of_birth:
         d, why = _dob_score(query.date_of_birth, child.date_of_birth or child.expected_date_of_birth)
         if why:
             reasons.append(why)
-        score = score * 0.6 + d * 0.4 if last else d
+        score = score * 0.6 + d * 0.4 if name_score is not None else d
     if (
         query.postcode.strip()
         and child.current_postcode.replace(" ", "").upper() == query.postcode.replace(" ", "").upper()
     ):
         reasons.append("postcode matches")
         score = min(1.0, score + 0.05)
-    return score, reasons, best_name
+    return score, reasons
 
 
 def child_identity(child: Child) -> Child:
@@ -208,3 +264,32 @@ def child_identity(child: Child) -> Child:
         )
         .get()
     )
+
+
+def search_audited(user: Any, query: SearchQuery, *, limit: int = 25) -> list[SearchResult]:
+    """Search, and record who searched for what and how many children came back.
+
+    Searching the index is itself a read of personal data (Primero audits every search).
+    """
+    results = search_children(query, limit=limit)
+    audit_record(
+        actor=user,
+        action=Action.SEARCH,
+        detail={**query.as_audit(), "results": len(results)},
+    )
+    return results
+
+
+def child_exists(child_id: int) -> bool:
+    return Child.objects.filter(pk=child_id).exists()
+
+
+def break_glass_expires_at(user: Any, child: Child) -> datetime | None:
+    """When the user's current emergency access to the child ends (None if they have none)."""
+    grant = (
+        BreakGlassAccess.objects.filter(practitioner_id=user.pk, child=child, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .only("expires_at")
+        .first()
+    )
+    return grant.expires_at if grant else None
