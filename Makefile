@@ -41,7 +41,7 @@ migrate: install
 demo: migrate
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --size $(DEMO_SIZE) --seed $(DEMO_SEED) --if-empty
 	DJANGO_DEBUG=1 $(PY) manage.py demo_signins
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 LOCAL_AUTHORITY_NAME="Brackenford Council (synthetic demo)" $(PY) manage.py runserver 127.0.0.1:8000
 
 # The current security code of a demo user: make code USER=frontdoor
 code:

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -65,7 +66,33 @@ def break_glass_open(*, user: User, child_id: int, reason: str) -> BreakGlassAcc
         reason=reason,
         detail={"expires_at": grant.expires_at},
     )
+    transaction.on_commit(lambda: break_glass_notify(grant=grant))
     return grant
+
+
+def break_glass_notify(*, grant: BreakGlassAccess) -> int:
+    """Tell those who review access (roles that may view the audit) that emergency access
+    was used. The e-mail carries no child's name: only the LA child ID and where to look."""
+    reviewers = list(
+        User.objects.filter(is_active=True, role__may_view_audit=True).exclude(email="").values_list("email", flat=True)
+    )
+    if not reviewers:
+        return 0
+    practitioner = grant.practitioner
+    body = (
+        f"{practitioner.display_name} ({practitioner.agency}) used emergency access to the record of "
+        f"child {grant.child.la_child_id} at {timezone.localtime(grant.granted_at):%H:%M on %d %B %Y}, "
+        f"until {timezone.localtime(grant.expires_at):%H:%M}.\n\n"
+        f"Reason given: {grant.reason}\n\n"
+        "Review it in Who looked > Emergency access."
+    )
+    return send_mail(
+        subject="Emergency access to a child's record",
+        message=body,
+        from_email=None,
+        recipient_list=reviewers,
+        fail_silently=True,
+    )
 
 
 def involvement_ensure(

@@ -96,3 +96,19 @@ def test_missing_child_is_404(other_agency) -> None:  # type: ignore[no-untyped-
 def test_entitled_may_also_break_glass_but_keeps_the_stronger_basis(child, entitled) -> None:  # type: ignore[no-untyped-def]
     break_glass_open(user=entitled, child_id=child.pk, reason=REASON)
     assert basis_for(entitled, child.pk) is Basis.AGENCY
+
+
+@pytest.mark.django_db
+def test_break_glass_is_reported_by_email_to_reviewers_without_the_childs_name(
+    other_agency, dpo, child, mailoutbox, django_capture_on_commit_callbacks
+):
+    dpo.email = "dpo@example.org"
+    dpo.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        break_glass_open(user=other_agency, child_id=child.pk, reason="Child brought to surgery with injuries")
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["dpo@example.org"]
+    assert child.la_child_id in message.body
+    assert "Child brought to surgery with injuries" in message.body
+    assert child.display_name not in message.body and child.display_name not in message.subject
