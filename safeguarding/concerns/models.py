@@ -152,6 +152,17 @@ class ChronologyCategory(models.Model):
         indexes = [models.Index(fields=["code", "entry"])]
 
 
+class LawfulBasis(models.TextChoices):
+    """UK GDPR Article 6 basis of a share. Special-category data (health, sexual life,
+    ethnicity) also rely on DPA 2018 Schedule 1 paragraph 18, safeguarding of children and
+    of individuals at risk. Consent is usually not the right basis (DOMAIN.md)."""
+
+    PUBLIC_TASK = "public_task", "Public task (UK GDPR Article 6(1)(e))"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation (UK GDPR Article 6(1)(c))"
+    VITAL_INTERESTS = "vital_interests", "Vital interests (UK GDPR Article 6(1)(d))"
+    CONSENT = "consent", "Consent (UK GDPR Article 6(1)(a))"
+
+
 class ChronologyShare(models.Model):
     """An entry shared with another agency: that agency's practitioners may then see it."""
 
@@ -160,6 +171,7 @@ class ChronologyShare(models.Model):
     shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     shared_at = models.DateTimeField(default=timezone.now)
     reason = models.TextField()
+    lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices, default=LawfulBasis.PUBLIC_TASK)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "agency"], name="share_unique")]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding.concerns import signal_views, views
+from safeguarding.concerns import share_views, signal_views, views
 
 app_name = "concerns"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("children/<int:child_id>/concerns/<int:pk>/amend/", views.amend, name="amend"),
     path("children/<int:child_id>/events/<int:pk>/", views.event_detail, name="event-detail"),
     path("signals/", signal_views.signals_index, name="signals"),
+    path("children/<int:child_id>/entries/<int:entry_id>/share/", share_views.share_entry, name="share-entry"),
 ]
