@@ -188,7 +188,7 @@ class TestRecordingRejected:
         assert re.search(r'id="body-map-left_arm"[^>]*app-body-map__region--marked', html)
         assert re.search(r'id="body-map-buttocks"[^>]*app-body-map__region--marked', html)
         assert not re.search(r'id="body-map-chest"[^>]*app-body-map__region--marked', html)
-        assert "<title>Record a concern - Error" in html
+        assert "<title>Error: Record a concern - " in html
 
     def test_every_missing_answer_is_reported_at_once(self, as_user, entitled, child):
         response = as_user(entitled).post(record_url(child), {})

@@ -159,7 +159,7 @@ def test_search_validation_errors_are_shown_gov_uk_style(as_user, entitled, para
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert response.text.count(message) == 2  # in the error summary and beside the field
-    assert "<title>Find a child - Error" in response.text
+    assert "<title>Error: Find a child - " in response.text
     assert not events(Action.SEARCH).exists()
 
 

@@ -58,7 +58,7 @@ def test_a_wrong_password_is_a_govuk_error_that_keeps_the_username(client, pract
     assert "Enter a correct username and password" in html
     assert f'value="{USERNAME}"' in html
     assert "not the password" not in html  # the password is never echoed
-    assert "<title>Sign in - Error - " in html
+    assert "<title>Error: Sign in - " in html
     assert "_auth_user_id" not in client.session
 
 
