@@ -20,7 +20,8 @@ from safeguarding.people.matching import (
 )
 from safeguarding.people.models import Child, ChildAddress, ChildName, SchoolEnrolment
 
-MAX_CANDIDATES = 400
+MAX_CANDIDATES = 400  # children, for searches without a name
+MAX_NAME_ROWS = 5000  # name rows scored for a name search
 MIN_SCORE = 0.55
 
 
@@ -92,23 +93,35 @@ def _name_readings(text: str) -> list[tuple[str, str]]:
     return [(parts[0], parts[-1]), (parts[0], " ".join(parts[1:]))]
 
 
+def _prefix(field: str, prefix: str) -> Q:
+    """Prefix match on a letters-only key as a range, which both databases answer from the
+    index (SQLite does not index LIKE 'abc%' on a case-sensitive column)."""
+    stem = prefix.rstrip("z")
+    if not stem:
+        return Q(**{f"{field}__gte": prefix})
+    upper = stem[:-1] + chr(ord(stem[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
 def _name_filter(first: str, last: str) -> Q:
     """Indexed ways a ChildName row may be a candidate for (first, last)."""
     lk, ls = name_key(last), sound_key(last)
     if not lk:
         return Q()
-    found = Q(last_key=lk) | Q(last_sound=ls) | Q(last_key__startswith=lk[:4])
+    found = Q(last_key=lk) | Q(last_sound=ls)
     fk_variants = name_variants(first) if first else frozenset()
-    if fk_variants:
-        fs = sound_key(first)
-        # Swapped names: first recorded as last and last as first.
-        found |= Q(first_sound=ls, last_sound=fs)
-        found |= Q(first_key__in=fk_variants, last_key__startswith=lk[:2])
-        found |= Q(first_sound=fs, last_key__startswith=lk[:1])
-        if len(lk) >= 3:
-            # Either half of a double-barrelled surname ("Smith" finds "Jones Smith"); the
-            # first-name key keeps this an indexed lookup rather than a scan.
-            found |= Q(first_key__in=fk_variants, last_key__contains=lk)
+    if not fk_variants:
+        # Surname alone: also its first four letters, for typos that change the sound.
+        return found | _prefix("last_key", lk[:4])
+    fs = sound_key(first)
+    # Swapped names: first recorded as last and last as first.
+    found |= Q(first_sound=ls, last_sound=fs)
+    found |= Q(first_key__in=fk_variants) & _prefix("last_key", lk[:2])
+    found |= Q(first_sound=fs) & _prefix("last_key", lk[:1])
+    if len(lk) >= 3:
+        # Either half of a double-barrelled surname ("Smith" finds "Jones Smith"); the
+        # first-name key keeps this an indexed lookup rather than a scan.
+        found |= Q(first_key__in=fk_variants, last_key__contains=lk)
     return found
 
 
@@ -172,9 +185,17 @@ def search_children(query: SearchQuery, *, limit: int = 25) -> list[SearchResult
         # return nothing rather than every child.
         return []
     candidates = Child.objects.all()
+    if query.postcode.strip():
+        pc = "".join(query.postcode.split()).upper()
+        spaced = f"{pc[:-3]} {pc[-3:]}" if len(pc) > 3 else pc
+        pc_filter = Q(current_postcode__iexact=spaced) | Q(addresses__address__postcode__iexact=spaced)
+        candidates = candidates.filter(pc_filter)
+    if query.school_id:
+        candidates = candidates.filter(enrolments__school_id=query.school_id, enrolments__ended_on__isnull=True)
     if name_filter:
-        candidates = candidates.filter(pk__in=ChildName.objects.filter(name_filter).values("child_id"))
-    if query.date_of_birth and not name_filter:
+        return _search_by_name(query, readings, name_filter, candidates, limit)
+
+    if query.date_of_birth:
         d = query.date_of_birth
         candidates = candidates.filter(
             Q(date_of_birth=d)
@@ -183,48 +204,78 @@ def search_children(query: SearchQuery, *, limit: int = 25) -> list[SearchResult
             if d.day <= 12
             else Q(date_of_birth=d) | Q(expected_date_of_birth=d)
         )
-    if query.postcode.strip():
-        pc = "".join(query.postcode.split()).upper()
-        spaced = f"{pc[:-3]} {pc[-3:]}" if len(pc) > 3 else pc
-        pc_filter = Q(current_postcode__iexact=spaced) | Q(addresses__address__postcode__iexact=spaced)
-        candidates = candidates.filter(pc_filter)
-    if query.school_id:
-        candidates = candidates.filter(enrolments__school_id=query.school_id, enrolments__ended_on__isnull=True)
-    found = list(_with_summary(candidates.distinct())[:MAX_CANDIDATES])
-
     results: list[SearchResult] = []
-    for child in found:
-        name_score, best_name = _best_name(child, readings)
-        # The threshold is on the name alone: a wrong or missing date of birth (common
-        # between agencies) must not hide a child whose name matches well.
-        if name_filter and name_score < MIN_SCORE:
-            continue
-        score, reasons = _score(child, name_score if readings else None, best_name, query)
-        results.append(SearchResult(child, score, best_name, reasons))
+    for child in _with_summary(candidates.distinct().order_by("pk"))[:MAX_CANDIDATES]:
+        score, reasons = _score(child, None, None, query)
+        results.append(SearchResult(child, score, None, reasons))
     results.sort(key=lambda r: (-r.score, r.child.display_name, r.child.pk))
     return results[:limit]
 
 
-def _name_score(n: ChildName, first: str, last: str) -> float:
-    ls = last_name_similarity(last, n.last_key, n.last_name)
+def _search_by_name(
+    query: SearchQuery, readings: list[tuple[str, str]], name_filter: Q, candidates: QuerySet[Child], limit: int
+) -> list[SearchResult]:
+    """Score every candidate name row on its keys alone (no objects), keep each child's best,
+    rank, and only then load the few children shown. Ranking before loading keeps the page
+    fast and never drops a strong match because weaker ones filled a candidate cap.
+
+    The threshold is on the name alone: a wrong or missing date of birth (common between
+    agencies) must not hide a child whose name matches well."""
+    rows = ChildName.objects.filter(name_filter)
+    if query.postcode.strip() or query.school_id:
+        rows = rows.filter(child_id__in=candidates.values("pk"))
+    best: dict[int, tuple[float, int]] = {}
+    facts: dict[int, tuple[date | None, str]] = {}
+    for name_id, child_id, first_key, last_key, last_name, dob, expected, postcode in rows.order_by(
+        "child_id", "kind", "id"
+    ).values_list(
+        "id",
+        "child_id",
+        "first_key",
+        "last_key",
+        "last_name",
+        "child__date_of_birth",
+        "child__expected_date_of_birth",
+        "child__current_postcode",
+    )[:MAX_NAME_ROWS]:
+        score = max(_key_score(first_key, last_key, last_name, first, last) for first, last in readings)
+        # Ties go to the earlier row (legal before former, by NameKind ordering).
+        if score >= MIN_SCORE and (child_id not in best or score > best[child_id][0]):
+            best[child_id] = (score, name_id)
+            facts[child_id] = (dob or expected, postcode)
+    if not best:
+        return []
+    ranked = sorted(best, key=lambda pk: (-_overall(best[pk][0], *facts[pk], query), pk))[: limit * 2]
+    children = {c.pk: c for c in _with_summary(Child.objects.filter(pk__in=ranked))}
+    results: list[SearchResult] = []
+    for pk in ranked:
+        child = children[pk]
+        name_score, name_id = best[pk]
+        matched = next((n for n in child.names.all() if n.pk == name_id), None)
+        score, reasons = _score(child, name_score, matched, query)
+        results.append(SearchResult(child, score, matched, reasons))
+    results.sort(key=lambda r: (-r.score, r.child.display_name, r.child.pk))
+    return results[:limit]
+
+
+def _overall(name_score: float, dob: date | None, postcode: str, query: SearchQuery) -> float:
+    score = name_score
+    if query.date_of_birth:
+        score = score * 0.6 + _dob_score(query.date_of_birth, dob)[0] * 0.4
+    if query.postcode.strip() and postcode.replace(" ", "").upper() == query.postcode.replace(" ", "").upper():
+        score = min(1.0, score + 0.05)
+    return score
+
+
+def _key_score(first_key: str, last_key: str, last_name: str, first: str, last: str) -> float:
+    ls = last_name_similarity(last, last_key, last_name)
     if not first:
         return ls
-    straight = 0.55 * ls + 0.45 * first_name_similarity(first, n.first_key)
+    straight = 0.55 * ls + 0.45 * first_name_similarity(first, first_key)
     swapped = (
-        0.55 * last_name_similarity(first, n.last_key, n.last_name) + 0.45 * first_name_similarity(last, n.first_key)
+        0.55 * last_name_similarity(first, last_key, last_name) + 0.45 * first_name_similarity(last, first_key)
     ) * 0.95
     return max(straight, swapped)
-
-
-def _best_name(child: Child, readings: list[tuple[str, str]]) -> tuple[float, ChildName | None]:
-    best_score, best_name = 0.0, None
-    for n in child.names.all():
-        for first, last in readings:
-            s = _name_score(n, first, last)
-            # Ties go to the earlier row (legal before former, by NameKind ordering).
-            if s > best_score:
-                best_score, best_name = s, n
-    return best_score, best_name
 
 
 def _score(
