@@ -1,12 +1,12 @@
 """Search and filter forms of the audit pages (GET forms: they never write)."""
 
-from datetime import date
 from typing import Any
 
 from django import forms
 
 from safeguarding.audit.models import Action
 from safeguarding.audit.selectors import CHILD_FILTERS, EventFilters
+from safeguarding.core.forms import DateSpec, GovukDatesMixin, date_part_fields
 from safeguarding.people.selectors import SearchQuery
 
 
@@ -33,25 +33,7 @@ class ChildEventsFilterForm(forms.Form):
     )
 
 
-def _date_from_parts(day: str, month: str, year: str, label: str) -> date | None:
-    """GOV.UK date input: three boxes, and error messages that say which part is wrong."""
-    parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
-    if not any(parts.values()):
-        return None
-    missing = [name for name, value in parts.items() if not value]
-    if missing:
-        raise forms.ValidationError(f"{label} must include a {' and a '.join(missing)}")
-    if not all(value.isdigit() for value in parts.values()):
-        raise forms.ValidationError(f"{label} must be a real date")
-    if len(parts["year"]) != 4:
-        raise forms.ValidationError(f"Year in {label.lower()} must include 4 numbers")
-    try:
-        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError:
-        raise forms.ValidationError(f"{label} must be a real date") from None
-
-
-class EventFilterForm(forms.Form):
+class EventFilterForm(GovukDatesMixin, forms.Form):
     action = forms.ChoiceField(label="Activity", required=False, choices=[("", "All activity"), *Action.choices])
     practitioner = forms.CharField(
         label="Practitioner's username",
@@ -59,32 +41,19 @@ class EventFilterForm(forms.Form):
         max_length=150,
         help_text="The username they sign in with, for example jsmith",
     )
-    from_day = forms.CharField(label="Day", required=False, max_length=2)
-    from_month = forms.CharField(label="Month", required=False, max_length=2)
-    from_year = forms.CharField(label="Year", required=False, max_length=4)
-    to_day = forms.CharField(label="Day", required=False, max_length=2)
-    to_month = forms.CharField(label="Month", required=False, max_length=2)
-    to_year = forms.CharField(label="Year", required=False, max_length=4)
+    from_day, from_month, from_year = date_part_fields()
+    to_day, to_month, to_year = date_part_fields()
 
     DATE_FIELDS = ("from_day", "from_month", "from_year", "to_day", "to_month", "to_year")
+    DATE_FROM = DateSpec("from", "Date from", name_year=True)
+    DATE_TO = DateSpec("to", "Date to", name_year=True)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or self.cleaned_data
-        dates: dict[str, date | None] = {}
-        for prefix, label in (("from", "Date from"), ("to", "Date to")):
-            try:
-                dates[prefix] = _date_from_parts(
-                    data.get(f"{prefix}_day", ""),
-                    data.get(f"{prefix}_month", ""),
-                    data.get(f"{prefix}_year", ""),
-                    label,
-                )
-            except forms.ValidationError as error:
-                self.add_error(f"{prefix}_day", error)
-                dates[prefix] = None
-        if dates["from"] and dates["to"] and dates["to"] < dates["from"]:
-            self.add_error("to_day", "Date to must be the same as or after date from")
-        data["date_from"], data["date_to"] = dates["from"], dates["to"]
+        date_from, date_to = self.clean_date(self.DATE_FROM), self.clean_date(self.DATE_TO)
+        if date_from and date_to and date_to < date_from:
+            self.date_error("to", "Date to must be the same as or after date from")
+        data["date_from"], data["date_to"] = date_from, date_to
         return data
 
     def filters(self) -> EventFilters:

@@ -7,7 +7,6 @@ is reported at once, as the GOV.UK error summary pattern asks.
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from safeguarding.concerns.models import BodyRegion, Category, Concern
 from safeguarding.concerns.services import ConcernInput, concern_validate
+from safeguarding.core.forms import DateSpec, GovukDatesMixin, date_part_fields
 from safeguarding.people.codes import Sex
 from safeguarding.people.identifiers import nhs_number_valid, upn_valid
 from safeguarding.people.services import NewChild
@@ -47,44 +47,7 @@ BACK_REGIONS = (
 )
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 TIME_SHAPE = re.compile(r"^(\d{1,2})(?:[:.]?(\d{2}))?\s*(am|pm)?$")
-
-
-@dataclass(frozen=True)
-class DateParts:
-    """How a GOV.UK date input is named and worded in its error messages."""
-
-    prefix: str  # fields are <prefix>_day, <prefix>_month, <prefix>_year
-    enter: str  # "Enter the date it happened"
-    subject: str  # "The date it happened" (… must include a month)
-
-
-def _month(value: str) -> int | None:
-    value = value.strip().lower()
-    if value.isdigit():
-        return int(value)
-    return MONTHS.index(value[:3]) + 1 if len(value) >= 3 and value[:3] in MONTHS else None
-
-
-def parse_date(day: str, month: str, year: str, parts: DateParts) -> tuple[dt.date | None, str, set[str]]:
-    """A date from a GOV.UK date input: (date, error message, the parts in error)."""
-    given = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
-    missing = [k for k, v in given.items() if not v]
-    if len(missing) == 3:
-        return None, parts.enter, {"day", "month", "year"}
-    if missing:
-        return None, f"{parts.subject} must include a {' and '.join(missing)}", set(missing)
-    m = _month(given["month"])
-    if not given["day"].isdigit() or m is None or not given["year"].isdigit():
-        bad = {k for k in ("day", "year") if not given[k].isdigit()} | (set() if m else {"month"})
-        return None, f"{parts.subject} must be a real date", bad
-    if len(given["year"]) != 4:
-        return None, "Year must include 4 numbers", {"year"}
-    try:
-        return dt.date(int(given["year"]), m, int(given["day"])), "", set()
-    except ValueError:
-        return None, f"{parts.subject} must be a real date", {"day", "month", "year"}
 
 
 def parse_time(value: str) -> dt.time | None:
@@ -139,36 +102,13 @@ class _Options:
         return iter(self.items)
 
 
-class _DatesForm(forms.Form):
-    """Parses GOV.UK date inputs, remembering which parts were wrong for their styling."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.date_error_parts: dict[str, set[str]] = {}
-
-    def _date(self, parts: DateParts) -> dt.date | None:
-        d = self.cleaned_data
-        value, error, bad = parse_date(
-            d.get(f"{parts.prefix}_day", ""),
-            d.get(f"{parts.prefix}_month", ""),
-            d.get(f"{parts.prefix}_year", ""),
-            parts,
-        )
-        if error:
-            self.date_error_parts[parts.prefix] = bad
-            first_bad = next(p for p in ("day", "month", "year") if p in bad)
-            self.add_error(f"{parts.prefix}_{first_bad}", error)
-        return value
-
-
-class ConcernForm(_DatesForm):
+class ConcernForm(GovukDatesMixin, forms.Form):
     """What happened: the same questions whichever agency records it."""
 
-    OCCURRED = DateParts("occurred", "Enter the date it happened", "The date it happened")
+    # A date in the future is the service's rule (concern_validate), not the form's.
+    OCCURRED = DateSpec("occurred", "The date it happened", enter="Enter the date it happened")
 
-    occurred_day = forms.CharField(label="Day", required=False)
-    occurred_month = forms.CharField(label="Month", required=False)
-    occurred_year = forms.CharField(label="Year", required=False)
+    occurred_day, occurred_month, occurred_year = date_part_fields()
     occurred_time = forms.CharField(
         label="Time it happened",
         required=False,
@@ -238,13 +178,9 @@ class ConcernForm(_DatesForm):
     def marked_regions(self) -> list[str]:
         return [o["value"] for o in (*self.front_options, *self.back_options) if o["checked"]]
 
-    @property
-    def occurred_parts_in_error(self) -> set[str]:
-        return self.date_error_parts.get("occurred", set())
-
     # Parsing -----------------------------------------------------------------------------
     def _occurred_at(self) -> dt.datetime | None:
-        day = self._date(self.OCCURRED)
+        day = self.clean_date(self.OCCURRED)
         raw_time = self.cleaned_data.get("occurred_time", "")
         time = parse_time(raw_time) if raw_time else None
         if not raw_time:
@@ -362,11 +298,11 @@ class AmendConcernForm(ConcernForm):
         return changes
 
 
-class ChildDetailsForm(_DatesForm):
+class ChildDetailsForm(GovukDatesMixin, forms.Form):
     """A child not yet in the index: enough to find them again and tell them apart."""
 
-    DOB = DateParts("dob", "Enter the child's date of birth", "Date of birth")
-    EDD = DateParts("edd", "Enter the expected date of birth", "Expected date of birth")
+    DOB = DateSpec("dob", "Date of birth", enter="Enter the child's date of birth", past_only=True)
+    EDD = DateSpec("edd", "Expected date of birth", enter="Enter the expected date of birth")
 
     first_name = forms.CharField(
         label="First name", max_length=100, error_messages={"required": "Enter the child's first name"}
@@ -382,12 +318,8 @@ class ChildDetailsForm(_DatesForm):
             "invalid_choice": "Select yes if the child has been born",
         },
     )
-    dob_day = forms.CharField(label="Day", required=False)
-    dob_month = forms.CharField(label="Month", required=False)
-    dob_year = forms.CharField(label="Year", required=False)
-    edd_day = forms.CharField(label="Day", required=False)
-    edd_month = forms.CharField(label="Month", required=False)
-    edd_year = forms.CharField(label="Year", required=False)
+    dob_day, dob_month, dob_year = date_part_fields()
+    edd_day, edd_month, edd_year = date_part_fields()
     sex = forms.ChoiceField(
         label="Sex",
         choices=Sex.choices,
@@ -411,30 +343,18 @@ class ChildDetailsForm(_DatesForm):
     # Set once the practitioner has seen the likely matches and said none is this child.
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    @property
-    def dob_parts_in_error(self) -> set[str]:
-        return self.date_error_parts.get("dob", set())
-
-    @property
-    def edd_parts_in_error(self) -> set[str]:
-        return self.date_error_parts.get("edd", set())
-
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
         cleaned["date_of_birth"] = cleaned["expected_date_of_birth"] = None
         today = timezone.localdate()
         if cleaned.get("born") == "yes":
-            dob = self._date(self.DOB)
-            if dob is not None and dob > today:
-                self.date_error_parts["dob"] = {"day", "month", "year"}
-                self.add_error("dob_day", "Date of birth must be today or in the past")
-            cleaned["date_of_birth"] = dob
+            cleaned["date_of_birth"] = self.clean_date(self.DOB, today=today)
         elif cleaned.get("born") == "no":
-            edd = self._date(self.EDD)
+            edd = self.clean_date(self.EDD)
             if edd is not None and not today - dt.timedelta(days=60) <= edd <= today + dt.timedelta(days=300):
-                self.date_error_parts["edd"] = {"day", "month", "year"}
-                self.add_error("edd_day", "Expected date of birth must be within the next 10 months")
+                self.date_error("edd", "Expected date of birth must be within the next 10 months")
+                edd = None
             cleaned["expected_date_of_birth"] = edd
         nhs = cleaned.get("nhs_number", "")
         if nhs and not nhs_number_valid(nhs):

@@ -5,7 +5,6 @@ Design System's error messages: "Date of birth must include a month", "... must 
 date". The error goes on the first box that needs fixing, so the error summary links there.
 """
 
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -16,79 +15,13 @@ from safeguarding.access.models import Agency, AgencyKind
 from safeguarding.concerns.chronology import kinds
 from safeguarding.concerns.models import Category
 from safeguarding.concerns.selectors import ChronologyFilters
+from safeguarding.core.forms import DateSpec, GovukDatesMixin, date_part_fields
 from safeguarding.people.identifiers import normalise_nhs_number
 from safeguarding.people.selectors import SearchQuery
 
-PARTS = ("day", "month", "year")
 
-
-def _part_field(part: str) -> forms.CharField:
-    # No max_length: a wrong length is reported by the date rules, in the date's own words.
-    return forms.CharField(label=part.capitalize(), required=False)
-
-
-def _join(missing: list[str]) -> str:
-    return missing[0] if len(missing) == 1 else f"{missing[0]} and {missing[1]}"
-
-
-class DateInputsMixin:
-    """Reads `<prefix>_day`, `<prefix>_month`, `<prefix>_year` into one optional date.
-
-    `date_inputs` maps a prefix to the name the error messages use ("Date of birth").
-    The cleaned date goes in cleaned_data[prefix]; `date_error_parts` records which boxes
-    to mark as wrong.
-    """
-
-    date_inputs: dict[str, str] = {}
-
-    def date_group(self, prefix: str) -> dict[str, Any]:
-        """What the GOV.UK date input template needs for one date."""
-        form: Any = self
-        wrong = getattr(form, "date_error_parts", {}).get(prefix, [])
-        errors = [str(e) for p in PARTS for e in (form.errors.get(f"{prefix}_{p}") or [])] if form.is_bound else []
-        parts = [
-            {
-                "name": form[f"{prefix}_{p}"].html_name,
-                "id": form[f"{prefix}_{p}"].auto_id,
-                "label": p.capitalize(),
-                "value": form[f"{prefix}_{p}"].value() or "",
-                "width": 4 if p == "year" else 2,
-                "error": p in wrong,
-            }
-            for p in PARTS
-        ]
-        return {"prefix": prefix, "parts": parts, "error": errors[0] if errors else "", "id": parts[0]["id"]}
-
-    def _clean_date_inputs(self) -> None:
-        form: Any = self
-        form.date_error_parts = {}
-        for prefix, label in self.date_inputs.items():
-            raw = {p: (form.cleaned_data.get(f"{prefix}_{p}") or "").strip() for p in PARTS}
-            form.cleaned_data[prefix] = None
-            if not any(raw.values()):
-                continue
-            missing = [p for p in PARTS if not raw[p]]
-            if missing:
-                form.add_error(f"{prefix}_{missing[0]}", f"{label} must include a {_join(missing)}")
-                form.date_error_parts[prefix] = missing
-                continue
-            if not all(v.isdigit() for v in raw.values()):
-                form.add_error(f"{prefix}_day", f"{label} must be a real date")
-                form.date_error_parts[prefix] = list(PARTS)
-                continue
-            if len(raw["year"]) != 4:
-                form.add_error(f"{prefix}_year", "Year must include 4 numbers")
-                form.date_error_parts[prefix] = ["year"]
-                continue
-            try:
-                form.cleaned_data[prefix] = date(int(raw["year"]), int(raw["month"]), int(raw["day"]))
-            except ValueError:
-                form.add_error(f"{prefix}_day", f"{label} must be a real date")
-                form.date_error_parts[prefix] = list(PARTS)
-
-
-class ChildSearchForm(DateInputsMixin, forms.Form):
-    date_inputs = {"dob": "Date of birth"}
+class ChildSearchForm(GovukDatesMixin, forms.Form):
+    DOB = DateSpec("dob", "Date of birth")
 
     name = forms.CharField(
         label="Name",
@@ -96,9 +29,7 @@ class ChildSearchForm(DateInputsMixin, forms.Form):
         max_length=200,
         help_text="First and last name. Spelling mistakes, nicknames and former names are allowed for",
     )
-    dob_day = _part_field("day")
-    dob_month = _part_field("month")
-    dob_year = _part_field("year")
+    dob_day, dob_month, dob_year = date_part_fields()
     identifier = forms.CharField(
         label="NHS number, UPN or LA child ID",
         required=False,
@@ -130,7 +61,7 @@ class ChildSearchForm(DateInputsMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        self._clean_date_inputs()
+        cleaned["dob"] = self.clean_date(self.DOB)
         if not self.errors and self.query().is_empty:
             self.add_error("name", "Enter at least one detail about the child to search for")
         return cleaned
@@ -147,20 +78,17 @@ class ChildSearchForm(DateInputsMixin, forms.Form):
         )
 
 
-class ChronologyFilterForm(DateInputsMixin, forms.Form):
+class ChronologyFilterForm(GovukDatesMixin, forms.Form):
     """Filters of the chronology. Choices of agency are those with entries the user may see."""
 
-    date_inputs = {"from": "The from date", "to": "The to date"}
+    DATE_FROM = DateSpec("from", "The from date", name_year=True)
+    DATE_TO = DateSpec("to", "The to date", name_year=True)
 
     agency = forms.MultipleChoiceField(label="Agency", required=False, widget=forms.CheckboxSelectMultiple)
     kind = forms.ChoiceField(label="Type of entry", required=False)
     category = forms.ChoiceField(label="Category", required=False)
-    from_day = _part_field("day")
-    from_month = _part_field("month")
-    from_year = _part_field("year")
-    to_day = _part_field("day")
-    to_month = _part_field("month")
-    to_year = _part_field("year")
+    from_day, from_month, from_year = date_part_fields()
+    to_day, to_month, to_year = date_part_fields()
 
     def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -173,10 +101,10 @@ class ChronologyFilterForm(DateInputsMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        self._clean_date_inputs()
-        start, end = cleaned.get("from"), cleaned.get("to")
+        start = cleaned["from"] = self.clean_date(self.DATE_FROM)
+        end = cleaned["to"] = self.clean_date(self.DATE_TO)
         if start and end and end < start:
-            self.add_error("to_day", "The to date must be the same as or after the from date")
+            self.date_error("to", "The to date must be the same as or after the from date")
         return cleaned
 
     def filters(self) -> ChronologyFilters:

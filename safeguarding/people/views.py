@@ -319,7 +319,6 @@ def _chronology_context(request: HttpRequest, user: User, child: Child, basis: B
         "filters_description": form.selected_description(),
         "page": page,
         "pages": pages,
-        "ellipsis": Paginator.ELLIPSIS,
         "rows": _chronology_rows(child, page.object_list),
         "scope_note": _scope_note(user, basis),
         "pdf_url": reverse("people:chronology-pdf", args=[child.pk]),

@@ -1,0 +1,195 @@
+"""The GOV.UK date input, shared by every form that asks for a date.
+
+A date is three text boxes, `<prefix>_day`, `<prefix>_month` and `<prefix>_year`, so that
+what was typed comes back exactly as typed when a form is rejected, and each box has its
+own id for the error summary to link to. The messages are the Design System's own
+(https://design-system.service.gov.uk/components/date-input/): "Date of birth must include
+a month", "... must be a real date", "Year must include 4 numbers", "... must be today or
+in the past". Only the boxes that need fixing are marked as wrong, and the error goes on
+the first of them, so that the error summary link lands where the user has to type.
+
+The template is web/_date_input.html, given `date=form.dates.<prefix>` (or
+`form.date_group(prefix)` from a view).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+PARTS = ("day", "month", "year")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+@dataclass(frozen=True)
+class DateSpec:
+    """One date question: where its boxes are and how its messages name it."""
+
+    prefix: str  # the boxes are <prefix>_day, <prefix>_month, <prefix>_year
+    label: str  # "Date of birth": the subject of "… must include a month"
+    # The message when nothing is typed; None when the date is optional.
+    enter: str | None = None
+    # "Date of birth must be today or in the past", when a future date makes no sense.
+    past_only: bool = False
+    # On a page with two dates (from and to) "Year must include 4 numbers" does not say
+    # which: "Year in date to must include 4 numbers" does.
+    name_year: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """What a date input held: the date, or a message and the parts to mark as wrong."""
+
+    value: dt.date | None = None
+    error: str = ""
+    parts_in_error: frozenset[str] = field(default_factory=frozenset)
+
+
+def _join(missing: list[str]) -> str:
+    return " and ".join(missing)
+
+
+def _month(value: str) -> int | None:
+    """A month as a number (3, 03) or a name ("March", "mar"), as GOV.UK asks services to accept."""
+    value = value.lower()
+    if value.isdigit():
+        return int(value)
+    return MONTHS.index(value[:3]) + 1 if len(value) >= 3 and value[:3] in MONTHS else None
+
+
+def parse_date_parts(day: str, month: str, year: str, spec: DateSpec, *, today: dt.date | None = None) -> ParsedDate:
+    """Read a GOV.UK date input. Never raises: a problem is a message and the parts in error."""
+    given = {"day": (day or "").strip(), "month": (month or "").strip(), "year": (year or "").strip()}
+    missing = [p for p in PARTS if not given[p]]
+    if len(missing) == len(PARTS):
+        if spec.enter is None:
+            return ParsedDate()
+        return ParsedDate(error=spec.enter, parts_in_error=frozenset(PARTS))
+    if missing:
+        return ParsedDate(error=f"{spec.label} must include a {_join(missing)}", parts_in_error=frozenset(missing))
+    month_number = _month(given["month"])
+    bad = {p for p in ("day", "year") if not given[p].isdigit()} | (set() if month_number else {"month"})
+    if bad:
+        return ParsedDate(error=f"{spec.label} must be a real date", parts_in_error=frozenset(bad))
+    if len(given["year"]) != 4:
+        message = (
+            f"Year in {spec.label.lower()} must include 4 numbers" if spec.name_year else "Year must include 4 numbers"
+        )
+        return ParsedDate(error=message, parts_in_error=frozenset({"year"}))
+    assert month_number is not None
+    try:
+        value = dt.date(int(given["year"]), month_number, int(given["day"]))
+    except ValueError:
+        return ParsedDate(error=f"{spec.label} must be a real date", parts_in_error=frozenset(PARTS))
+    if spec.past_only and value > (today or timezone.localdate()):
+        return ParsedDate(error=f"{spec.label} must be today or in the past", parts_in_error=frozenset(PARTS))
+    return ParsedDate(value=value)
+
+
+def date_part_fields() -> tuple[forms.CharField, forms.CharField, forms.CharField]:
+    """The three boxes, for a form's class body: `dob_day, dob_month, dob_year = date_part_fields()`.
+
+    No max_length: a wrong length is reported by the date rules, in the date's own words.
+    """
+    return (
+        forms.CharField(label="Day", required=False),
+        forms.CharField(label="Month", required=False),
+        forms.CharField(label="Year", required=False),
+    )
+
+
+@dataclass(frozen=True)
+class DatePart:
+    name: str
+    id: str
+    label: str
+    value: str
+    width: int
+    error: bool
+
+
+@dataclass(frozen=True)
+class DateGroup:
+    """What web/_date_input.html needs for one date."""
+
+    prefix: str
+    id: str  # the first box's id: where the error summary links
+    parts: list[DatePart]
+    errors: list[str]
+
+    @property
+    def error(self) -> str:
+        return self.errors[0] if self.errors else ""
+
+
+class _DateGroups:
+    """`form.dates.<prefix>` in a template."""
+
+    def __init__(self, form: "GovukDatesMixin") -> None:
+        self._form = form
+
+    def __getitem__(self, prefix: str) -> DateGroup:
+        if f"{prefix}_day" not in self._form.fields:  # type: ignore[attr-defined]
+            raise KeyError(prefix)
+        return self._form.date_group(prefix)
+
+
+class GovukDatesMixin:
+    """For a forms.Form with GOV.UK date inputs (three `date_part_fields()` per date).
+
+    Call `clean_date(spec)` from `clean()`: it returns the date, or None after adding the
+    error to the first box in error (so the error summary links to it) and remembering
+    which boxes to mark.
+    """
+
+    date_error_parts: dict[str, frozenset[str]]
+
+    def clean_date(self, spec: DateSpec, *, today: dt.date | None = None) -> dt.date | None:
+        form: Any = self
+        data = form.cleaned_data
+        parsed = parse_date_parts(
+            data.get(f"{spec.prefix}_day") or "",
+            data.get(f"{spec.prefix}_month") or "",
+            data.get(f"{spec.prefix}_year") or "",
+            spec,
+            today=today,
+        )
+        if parsed.error:
+            self.date_error(spec.prefix, parsed.error, parsed.parts_in_error)
+        return parsed.value
+
+    def date_error(self, prefix: str, message: str, parts: frozenset[str] | set[str] = frozenset(PARTS)) -> None:
+        """A problem with a date found by a rule of the form's own (a date after another)."""
+        form: Any = self
+        if not hasattr(self, "date_error_parts"):
+            self.date_error_parts = {}
+        self.date_error_parts[prefix] = frozenset(parts)
+        first = next(p for p in PARTS if p in parts)
+        form.add_error(f"{prefix}_{first}", message)
+
+    def date_group(self, prefix: str) -> DateGroup:
+        form: Any = self
+        errors = form.errors if form.is_bound else {}
+        messages = [str(e) for p in PARTS for e in errors.get(f"{prefix}_{p}", [])]
+        # An error added by a rule of its own (a date after another, a service's rule) is
+        # about the whole date: every box is marked.
+        wrong = getattr(self, "date_error_parts", {}).get(prefix) or (frozenset(PARTS) if messages else frozenset())
+        bound = {p: form[f"{prefix}_{p}"] for p in PARTS}
+        parts = [
+            DatePart(
+                name=bound[p].html_name,
+                id=bound[p].auto_id,
+                label=p.capitalize(),
+                value=bound[p].value() or "",
+                width=4 if p == "year" else 2,
+                error=p in wrong,
+            )
+            for p in PARTS
+        ]
+        return DateGroup(prefix=prefix, id=parts[0].id, parts=parts, errors=messages)
+
+    @property
+    def dates(self) -> _DateGroups:
+        return _DateGroups(self)
