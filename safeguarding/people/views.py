@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import retarget
 
 from safeguarding.access.models import InvolvementBasis, User
-from safeguarding.access.permissions import Basis, basis_for
+from safeguarding.access.permissions import Basis, basis_for, entries_visible_to
 from safeguarding.access.services import break_glass_open, child_for
 from safeguarding.audit.models import Action
 from safeguarding.concerns import chronology
@@ -358,7 +358,8 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
             "sees_own_agency_only": basis is Basis.AGENCY,
             "ident": ident,
             "other_agencies": other_agencies,
-            "signals": child_signals(identity),
+            # Signals link only to the entries this practitioner may read.
+            "signals": child_signals(identity, visible_entries=entries_visible_to(user, child, basis)),
             "record_concern_url": _url("concerns:record", child.pk, fallback=f"/children/{child.pk}/concerns/new/"),
             "who_looked_url": _url("audit:child", child.pk) if user.may_view_audit else "",
             "break_glass_until": timezone.localtime(expires_at) if expires_at else None,

@@ -683,3 +683,22 @@ def test_hospital_user_sees_status_inset(as_user, child, db):
     inset = text[text.index("govuk-inset-text") :]
     assert "Riverside Primary School" in inset[:1000]
     assert "Child protection plan since 6 January 2025" in inset[:1500]
+
+
+def test_signal_panel_links_only_to_entries_the_practitioner_may_read(
+    as_user, child, entitled, front_door, police, police_officer
+):
+    """A signal raised by several agencies' concerns is shown to the school, but it links
+    only to the school's own entries and says that others exist (need to know)."""
+    school_a = concern(child, entitled, days_ago=3, what="Hungry at breakfast club", categories=("neglect",))
+    school_b = concern(child, entitled, days_ago=2, what="Bruise on the arm", categories=("physical_abuse",))
+    police_entry = concern(child, police_officer, days_ago=1, what="Found out late at night", categories=("missing",))
+
+    html = as_user(entitled).get(record_url(child)).content.decode()
+    assert "Concerns from several agencies" in html
+    assert f'href="#entry-{school_a.pk}"' in html and f'href="#entry-{school_b.pk}"' in html
+    assert f'href="#entry-{police_entry.pk}"' not in html
+    assert "have not shared them with you" in html
+
+    html = as_user(front_door).get(record_url(child)).content.decode()
+    assert f'href="#entry-{police_entry.pk}"' in html
