@@ -11,6 +11,7 @@ filter in templates.
 
 import enum
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -111,3 +112,14 @@ def entries_visible_to(user: User, child: Child, basis: Basis) -> QuerySet[Chron
 
 def break_glass_expiry() -> timedelta:
     return timedelta(minutes=settings.BREAK_GLASS_MINUTES)
+
+
+def may_amend_child_details(user: Any) -> bool:
+    """Who may correct the child index (identity, names, addresses, family).
+
+    The index is held by the local authority: the front door and children's social care
+    (roles covering the whole local authority) correct it. Other agencies see the child's
+    details but ask the front door to correct them, so that one record is not changed by
+    everyone who holds a slightly different version of it.
+    """
+    return bool(getattr(user, "is_authenticated", False) and user.agency_id is not None and user.covers_whole_la)

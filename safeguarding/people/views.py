@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import retarget
 
 from safeguarding.access.models import InvolvementBasis, User
-from safeguarding.access.permissions import Basis, basis_for, entries_visible_to
+from safeguarding.access.permissions import Basis, basis_for, entries_visible_to, may_amend_child_details
 from safeguarding.access.services import break_glass_open, child_for
 from safeguarding.audit.models import Action
 from safeguarding.concerns import chronology
@@ -231,7 +231,13 @@ def _identity(child: Child) -> Identity:
             )
         full = " ".join(p for p in (n.first_name, n.middle_names, n.last_name) if p)
         ident.names.append({"name": full, "kind": n.get_kind_display(), "used": used})
-    for ca in child.addresses.all():
+    # The current address first, then the most recent; an unknown move-in date last
+    # (databases disagree on where NULLs sort).
+    addresses = sorted(
+        child.addresses.all(),
+        key=lambda ca: (ca.moved_out is not None, -(ca.moved_in.toordinal() if ca.moved_in else 0)),
+    )
+    for ca in addresses:
         ident.addresses.append(
             {
                 "address": str(ca.address),
@@ -248,8 +254,8 @@ def _identity(child: Child) -> Identity:
             }
         )
     for r in child.relationships.all():
-        if r.ended_on and r.ended_on < today:
-            continue
+        if r.ended_on and r.ended_on <= today:
+            continue  # has left (the history keeps them: "Changes to this child's details")
         if r.person is not None:
             who = f"{r.person.first_name} {r.person.last_name}"
             dob = _long_date(r.person.date_of_birth)
@@ -261,6 +267,7 @@ def _identity(child: Child) -> Identity:
             url = reverse("people:record", args=[r.related_child.pk])
         ident.relationships.append(
             {
+                "id": r.pk,
                 "who": who,
                 "url": url,
                 "relationship": r.get_relationship_display(),
@@ -363,6 +370,8 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
             "record_concern_url": _url("concerns:record", child.pk, fallback=f"/children/{child.pk}/concerns/new/"),
             "who_looked_url": _url("audit:child", child.pk) if user.may_view_audit else "",
             "break_glass_until": timezone.localtime(expires_at) if expires_at else None,
+            # The front door and social care correct the child index (access/permissions.py).
+            "may_amend": may_amend_child_details(user),
         }
     )
     response = render(request, "people/record.html", context)
