@@ -165,3 +165,11 @@ LOGGING = {
 SERVICE_NAME = env("SERVICE_NAME", default="Safeguarding partnership")
 LOCAL_AUTHORITY_NAME = env("LOCAL_AUTHORITY_NAME", default="Demo local authority")
 BREAK_GLASS_MINUTES = env_int("BREAK_GLASS_MINUTES", default=60)
+
+# Working days and clocks (core/calendar.py, core/clocks.py). Local choices of the partnership:
+# extra days the authority is closed (ISO dates), lengths of local timescales in their unit
+# (e.g. {"strategy_discussion": 2}), and how many working days before a due date a clock
+# shows as "due soon".
+EXTRA_NON_WORKING_DAYS: list[str] = [d for d in env("EXTRA_NON_WORKING_DAYS", default="").split(",") if d]
+LOCAL_TIMESCALES: dict[str, int] = {}
+CLOCK_WARNING_WORKING_DAYS = env_int("CLOCK_WARNING_WORKING_DAYS", default=2)
