@@ -717,18 +717,32 @@ def active_signals() -> QuerySet[ChildSignal]:
     return with_rule_titles(ChildSignal.objects.filter(cleared_at__isnull=True).exclude(rule__in=disabled))
 
 
+SIGNAL_ENTRIES_SHOWN = 5
+
+
 def child_signals(child: Child, *, visible_entries: QuerySet[ChronologyEntry] | None = None) -> QuerySet[ChildSignal]:
-    """The child's active signals, newest first, with the entries that caused them.
+    """The child's active signals, newest first, each with the most recent entries behind it.
 
     Pass `visible_entries` (access.permissions.entries_visible_to(user, child, basis)) so
-    that a practitioner is linked only to entries they may read; `entry_count` still counts
-    them all, so the panel can say that others exist.
+    that a practitioner is linked only to entries they may read. `entry_count` counts every
+    entry behind the signal and `visible_count` those the reader may see, so the panel can
+    say that others exist. At most SIGNAL_ENTRIES_SHOWN entries are loaded per signal: a
+    long history (a hundred A&E attendances) points at the chronology, not a list of links.
     """
     entries = visible_entries if visible_entries is not None else ChronologyEntry.objects.all()
     return (
         active_signals()
         .filter(child=child)
-        .annotate(entry_count=Count("entries", distinct=True))
+        .annotate(
+            entry_count=Count("entries", distinct=True),
+            visible_count=Count("entries", filter=Q(entries__in=entries.values("pk")), distinct=True),
+        )
         .order_by("-raised_at", "-id")
-        .prefetch_related(Prefetch("entries", queryset=entries.select_related("agency").order_by("occurred_at", "id")))
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=entries.select_related("agency").order_by("-occurred_at", "-id")[:SIGNAL_ENTRIES_SHOWN],
+                to_attr="recent_entries",
+            )
+        )
     )

@@ -511,13 +511,30 @@ def test_child_signals_link_only_to_entries_the_reader_may_see(child, dsl, gp_us
 
     assert signal.rule_title == "Concerns from several agencies"
     assert signal.entry_count == 3
-    assert [e.agency.name for e in signal.entries.all()] == ["Riverside Primary School"] * 2
+    assert signal.visible_count == 2
+    assert [e.agency.name for e in signal.recent_entries] == ["Riverside Primary School"] * 2
     html = render_to_string("concerns/_signals_panel.html", {"signals": [signal], "child": child})
     assert NOT_A_DECISION in html
     assert "Concerns from several agencies" in html
-    for entry in signal.entries.all():
+    for entry in signal.recent_entries:
         assert f'href="#entry-{entry.id}"' in html
     assert "recorded by agencies that have not shared them with you" in html
+
+
+def test_the_panel_lists_only_the_most_recent_entries_of_a_long_pattern(child, dsl, gp_user):
+    """A long history points at the chronology rather than listing every entry."""
+    from safeguarding.concerns.signal_rules import SIGNAL_ENTRIES_SHOWN
+
+    for day in range(1, 9):
+        record_concern(child, dsl if day % 2 else gp_user, aware(2026, 3, day, 9))
+    [signal] = [s for s in child_signals(child) if s.rule == "multi_agency_concerns"]
+    assert signal.entry_count == signal.visible_count == 8
+    assert len(signal.recent_entries) == SIGNAL_ENTRIES_SHOWN
+    days = [e.occurred_at.day for e in signal.recent_entries]
+    assert days == sorted(days, reverse=True) and days[0] == 8
+    html = render_to_string("concerns/_signals_panel.html", {"signals": [signal], "child": child})
+    assert f"The {SIGNAL_ENTRIES_SHOWN} most recent of 8 entries" in html
+    assert "have not shared them with you" not in html
 
 
 def test_the_panel_shows_nothing_when_there_are_no_signals(child):
