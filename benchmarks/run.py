@@ -101,7 +101,15 @@ def write_report(results: dict[str, dict[str, object]], args: argparse.Namespace
                 f"| {db} ({r['database_version']}) | {page['name']} | {page['requests']} | {page['p50_ms']:.1f} "
                 f"| {page['p95_ms']:.1f} | {page['target_ms']} | {page['queries']} | {met} |"
             )
-    lines += ["", "## Set-up", ""]
+    lines += [
+        "",
+        "The number of SQL queries per page does not grow with the number of entries or results:",
+        "`concerns/tests/test_chronology.py`, `people/tests/test_views.py` and",
+        "`people/tests/test_search.py` assert it.",
+        "",
+        "## Set-up",
+        "",
+    ]
     for db, r in results.items():
         lines.append(f"- {db}: {r['setup']}")
     lines.append("")
