@@ -93,6 +93,7 @@ for _formal, _nicks in BRITISH_NICKNAMES.items():
         _BRITISH_CANONICALS.setdefault(_nick, set()).add(_formal)
 
 
+@lru_cache(maxsize=100_000)  # names repeat: search scores thousands of rows per query
 def name_key(name: str) -> str:
     """Lower case letters only, accents folded: "O'Brien-Smith" -> "obriensmith"."""
     folded = unicodedata.normalize("NFKD", (name or "").translate(_TRANSLITERATE))
@@ -143,7 +144,8 @@ def last_name_similarity(query: str, candidate_key: str, candidate_raw: str = ""
     if q == candidate_key:
         return 1.0
     # Double-barrelled: "Smith" finds "Smith-Jones" and "Jones Smith".
-    parts = [name_key(p) for p in candidate_raw.replace("-", " ").split()] if candidate_raw else []
-    if q and q in parts:
-        return 0.93
+    if candidate_raw and ("-" in candidate_raw or " " in candidate_raw):
+        parts = [name_key(p) for p in candidate_raw.replace("-", " ").split()]
+        if q and q in parts:
+            return 0.93
     return similarity(q, candidate_key)
