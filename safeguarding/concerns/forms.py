@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from safeguarding.concerns.models import BodyRegion, Category, Concern
 from safeguarding.concerns.services import ConcernInput, concern_validate
-from safeguarding.core.forms import DateSpec, GovukDatesMixin, date_part_fields
+from safeguarding.core.forms import YES_NO, DateSpec, GovukDatesMixin, Options, date_part_fields
+from safeguarding.core.forms import apply_service_errors as apply_service_errors  # for the views
 from safeguarding.people.codes import Sex
 from safeguarding.people.identifiers import nhs_number_valid, upn_valid
 from safeguarding.people.services import NewChild
@@ -46,7 +47,6 @@ BACK_REGIONS = (
     BodyRegion.BACK_OF_LEGS,
 )
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
 TIME_SHAPE = re.compile(r"^(\d{1,2})(?:[:.]?(\d{2}))?\s*(am|pm)?$")
 
 
@@ -79,27 +79,6 @@ def initial_from_data(form_class: type[forms.Form], data: QueryDict) -> dict[str
 
 def _textarea(rows: int = 5) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-class _Options:
-    """Checkbox options for templates: value, label, id, checked (GOV.UK ids: the first
-    option carries the field's id so the error summary can link to it)."""
-
-    def __init__(self, bound: forms.BoundField, choices: Any, *, first_id: bool = True) -> None:
-        value = bound.value() or []
-        chosen = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
-        self.items = [
-            {
-                "value": str(v),
-                "label": str(label),
-                "checked": str(v) in chosen,
-                "id": bound.auto_id if (i == 0 and first_id) else f"{bound.auto_id}-{v}",
-            }
-            for i, (v, label) in enumerate(choices)
-        ]
-
-    def __iter__(self) -> Any:
-        return iter(self.items)
 
 
 class ConcernForm(GovukDatesMixin, forms.Form):
@@ -163,16 +142,16 @@ class ConcernForm(GovukDatesMixin, forms.Form):
 
     # Options for the templates ------------------------------------------------------------
     @property
-    def category_options(self) -> _Options:
-        return _Options(self["categories"], Category.choices)
+    def category_options(self) -> Options:
+        return Options(self["categories"], Category.choices)
 
     @property
-    def front_options(self) -> _Options:
-        return _Options(self["injury_locations"], [(r.value, r.label) for r in FRONT_REGIONS])
+    def front_options(self) -> Options:
+        return Options(self["injury_locations"], [(r.value, r.label) for r in FRONT_REGIONS])
 
     @property
-    def back_options(self) -> _Options:
-        return _Options(self["injury_locations"], [(r.value, r.label) for r in BACK_REGIONS], first_id=False)
+    def back_options(self) -> Options:
+        return Options(self["injury_locations"], [(r.value, r.label) for r in BACK_REGIONS], first_id=False)
 
     @property
     def marked_regions(self) -> list[str]:
@@ -257,18 +236,6 @@ CONCERN_FIELD_FOR = {
     "injury_description": "injury_description",
     "reason": "reason",
 }
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError, field_for: dict[str, str]) -> None:
-    """Show a service's refusal on the form: each message beside its own question."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, messages in exc.message_dict.items():
-        target = field_for.get(name)
-        for message in messages:
-            form.add_error(target if target in form.fields else None, message)
 
 
 class AmendConcernForm(ConcernForm):

@@ -7,11 +7,11 @@ then checks that the entry is one the user may see (`entries_visible_to`).
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +28,6 @@ from safeguarding.concerns.forms import (
     AmendConcernForm,
     ConcernForm,
     RecordForNewChildForm,
-    apply_service_errors,
     initial_from_data,
 )
 from safeguarding.concerns.models import AgencyEvent, BodyRegion, Category, Concern
@@ -39,10 +38,12 @@ from safeguarding.concerns.services import (
     recording_target,
 )
 from safeguarding.core.errors import NoRelationship
+from safeguarding.core.forms import apply_service_errors
 from safeguarding.people.models import Child
 from safeguarding.people.selectors import SearchQuery, SearchResult, search_children
 
 LIKELY_MATCH = 0.8
+EntryT = TypeVar("EntryT", Concern, AgencyEvent)
 
 FIELD_LABELS = {
     "occurred_at": "When it happened",
@@ -87,6 +88,25 @@ def _entry_visible(user: User, child: Child, basis: Basis, source: Model) -> boo
         .filter(source_type=source._meta.label_lower, source_id=source.pk)
         .exists()
     )
+
+
+def _visible_entry(
+    request: HttpRequest, child_id: int, entries: QuerySet[EntryT], pk: int, *, what: str
+) -> tuple[Child, EntryT] | HttpResponse:
+    """The child and one of its entries (`what`: "concern"), if the user may see that entry.
+
+    Without a relationship, the refusal page; an entry they may not see is a 404, as is one
+    that is not there.
+    """
+    user = _user(request)
+    try:
+        child, basis = child_for(user, child_id, action=Action.VIEW, what=what)
+    except NoRelationship:
+        return _no_relationship(request, child_id)
+    entry = get_object_or_404(entries, pk=pk, child=child)
+    if not _entry_visible(user, child, basis, entry):
+        raise Http404(f"No such {what}")
+    return child, entry
 
 
 # Recording -------------------------------------------------------------------------------
@@ -225,14 +245,11 @@ def _label(choices: Any, value: str) -> str:
 
 @require_http_methods(["GET"])
 def detail(request: HttpRequest, child_id: int, pk: int) -> HttpResponse:
-    user = _user(request)
-    try:
-        child, basis = child_for(user, child_id, action=Action.VIEW, what="concern")
-    except NoRelationship:
-        return _no_relationship(request, child_id)
-    concern = get_object_or_404(Concern.objects.select_related("author", "agency"), pk=pk, child=child)
-    if not _entry_visible(user, child, basis, concern):
-        raise Http404("No such concern")
+    concerns = Concern.objects.select_related("author", "agency")
+    found = _visible_entry(request, child_id, concerns, pk, what="concern")
+    if isinstance(found, HttpResponse):
+        return found
+    child, concern = found
     amendments = [
         (
             a,
@@ -252,7 +269,7 @@ def detail(request: HttpRequest, child_id: int, pk: int) -> HttpResponse:
             "categories": [_label(Category, c) for c in concern.categories],
             "injuries": _regions(concern.injury_locations),
             "amendments": amendments,
-            "may_amend": user.agency_id == concern.agency_id,
+            "may_amend": _user(request).agency_id == concern.agency_id,
             "record_url": _record_url(child.pk),
         },
     )
@@ -288,14 +305,11 @@ def amend(request: HttpRequest, child_id: int, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def event_detail(request: HttpRequest, child_id: int, pk: int) -> HttpResponse:
-    user = _user(request)
-    try:
-        child, basis = child_for(user, child_id, action=Action.VIEW, what="agency event")
-    except NoRelationship:
-        return _no_relationship(request, child_id)
-    event = get_object_or_404(AgencyEvent.objects.select_related("agency", "author"), pk=pk, child=child)
-    if not _entry_visible(user, child, basis, event):
-        raise Http404("No such event")
+    events = AgencyEvent.objects.select_related("agency", "author")
+    found = _visible_entry(request, child_id, events, pk, what="agency event")
+    if isinstance(found, HttpResponse):
+        return found
+    child, event = found
     return render(
         request,
         "concerns/event_detail.html",

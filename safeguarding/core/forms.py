@@ -10,6 +10,9 @@ the first of them, so that the error summary link lands where the user has to ty
 
 The template is web/_date_input.html, given `date=form.dates.<prefix>` (or
 `form.date_group(prefix)` from a view).
+
+Also shared: yes/no choices, GOV.UK radio and checkbox options for templates (`Options`),
+and showing a service's refusal on its form (`apply_service_errors`).
 """
 
 import datetime as dt
@@ -17,10 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 PARTS = ("day", "month", "year")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 @dataclass(frozen=True)
@@ -193,3 +198,58 @@ class GovukDatesMixin:
     @property
     def dates(self) -> _DateGroups:
         return _DateGroups(self)
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError, field_for: dict[str, str]) -> None:
+    """Show a service's refusal on the form: each message beside its own question.
+
+    `field_for` says where a service's field is asked (a date on its first box); a field it
+    does not name goes beside the question of the same name, or, if there is none, at the
+    top with a refusal about the whole form.
+    """
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in exc.message_dict.items():
+        target = field_for.get(name, name)
+        for message in messages:
+            form.add_error(target if target in form.fields else None, message)
+
+
+class Options:
+    """Radio or checkbox options for templates: value, label, id, checked, hint, exclusive.
+
+    The first option carries the field's id, so that the error summary can link to it
+    (`first_id=False` for a second group of the same field's options). `last` moves an
+    option (an exclusive "None") to the end, after the divider.
+    """
+
+    def __init__(
+        self,
+        bound: forms.BoundField,
+        choices: Any,
+        *,
+        hints: dict[str, str] | None = None,
+        last: str = "",
+        first_id: bool = True,
+    ) -> None:
+        value = bound.value()
+        values = value if isinstance(value, list | tuple) else [] if value in (None, "") else [value]
+        chosen = {str(v) for v in values}
+        ordered = [c for c in choices if str(c[0]) != last] + [c for c in choices if str(c[0]) == last]
+        hints = hints or {}
+        self.items = [
+            {
+                "value": str(v),
+                "label": str(label),
+                "checked": str(v) in chosen,
+                "id": bound.auto_id if (i == 0 and first_id) else f"{bound.auto_id}-{v}",
+                "hint": hints.get(str(v), ""),
+                "exclusive": bool(last) and str(v) == last,
+            }
+            for i, (v, label) in enumerate(ordered)
+        ]
+
+    def __iter__(self) -> Any:
+        return iter(self.items)

@@ -8,15 +8,12 @@ are shown beside the question they are about.
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
-from safeguarding.core.forms import DateSpec, GovukDatesMixin, date_part_fields
+from safeguarding.core.forms import YES_NO, DateSpec, GovukDatesMixin, Options, date_part_fields
 from safeguarding.people.codes import Disability, Ethnicity, Sex
 from safeguarding.people.details import child_pk_for_la_child_id
 from safeguarding.people.models import Child, NameKind, RelationshipType
 from safeguarding.people.services import ADDED_NAME_KINDS, PersonDetails
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def _reason(label: str, hint: str, required: str) -> forms.CharField:
@@ -35,47 +32,6 @@ def _date_parts(value: Any) -> dict[str, str]:
 
 def _initial_date(prefix: str, value: Any) -> dict[str, str]:
     return {f"{prefix}_{part}": v for part, v in _date_parts(value).items()}
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError, field_for: dict[str, str]) -> None:
-    """Show a service's refusal on the form: each message beside its own question."""
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, messages in exc.message_dict.items():
-        target = field_for.get(name, name)
-        for message in messages:
-            form.add_error(target if target in form.fields else None, message)
-
-
-class Options:
-    """Radio or checkbox options for templates: value, label, id, checked, hint. The first
-    option carries the field's id, so that the error summary can link to it. `last` moves
-    an option (an exclusive "None") to the end, after the divider."""
-
-    def __init__(
-        self, bound: forms.BoundField, choices: Any, *, hints: dict[str, str] | None = None, last: str = ""
-    ) -> None:
-        value = bound.value()
-        values = value if isinstance(value, list | tuple) else [] if value in (None, "") else [value]
-        chosen = {str(v) for v in values}
-        ordered = [c for c in choices if str(c[0]) != last] + [c for c in choices if str(c[0]) == last]
-        hints = hints or {}
-        self.items = [
-            {
-                "value": str(v),
-                "label": str(label),
-                "checked": str(v) in chosen,
-                "id": bound.auto_id if i == 0 else f"{bound.auto_id}-{v}",
-                "hint": hints.get(str(v), ""),
-                "exclusive": bool(last) and str(v) == last,
-            }
-            for i, (v, label) in enumerate(ordered)
-        ]
-
-    def __iter__(self) -> Any:
-        return iter(self.items)
 
 
 class _OptionsOf:

@@ -7,8 +7,11 @@ and new values; "Changes to this child's details" reads them back.
 """
 
 import contextlib
+import functools
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +26,7 @@ from safeguarding.access.permissions import may_amend_child_details
 from safeguarding.access.services import child_for
 from safeguarding.audit.models import Action
 from safeguarding.core.errors import NoRelationship
+from safeguarding.core.forms import apply_service_errors
 from safeguarding.people.amend_forms import (
     AddressMoveForm,
     ChildDetailsForm,
@@ -30,7 +34,6 @@ from safeguarding.people.amend_forms import (
     NameChangeForm,
     RelationshipAddForm,
     RelationshipEndForm,
-    apply_service_errors,
 )
 from safeguarding.people.details import PAGE_SIZE, current_addresses, describe, details_changes
 from safeguarding.people.models import Child, NameKind, Relationship
@@ -43,6 +46,8 @@ from safeguarding.people.services import (
     relationship_end,
     relationship_who,
 )
+
+View = Callable[..., HttpResponse]
 
 
 def _user(request: HttpRequest) -> User:
@@ -71,198 +76,220 @@ def _child_to_amend(request: HttpRequest, child_id: int, what: str) -> Child | H
     return child
 
 
-def _render(request: HttpRequest, template: str, child: Child, form: Any, **extra: Any) -> HttpResponse:
-    return render(request, template, {"child": child, "form": form, **extra})
+def _for_amender(what: str) -> Callable[[View], View]:
+    """For a view of the child's identity record: it is given the child in place of its id,
+    once `_child_to_amend` has let the practitioner in (audited as `what`)."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, child_id: int, **kwargs: Any) -> HttpResponse:
+            found = _child_to_amend(request, child_id, what)
+            if isinstance(found, HttpResponse):
+                return found
+            return view(request, found, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def _amend(
+    request: HttpRequest,
+    child: Child,
+    form: forms.Form,
+    *,
+    save: Callable[[dict[str, Any]], object],
+    field_for: dict[str, str],
+    done: str | Callable[[dict[str, Any]], str],
+    template: str,
+    context: Callable[[], dict[str, Any]] = dict,
+) -> HttpResponse:
+    """What every change makes of a form: once it is valid, `save` (given the cleaned data)
+    calls the service; its refusal is shown beside the questions (`field_for`), its success
+    is the message `done` and back to the record. Otherwise the form page (`template`), with
+    what `context` adds (worked out only when the page is shown)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc, field_for)
+        else:
+            messages.success(request, done if isinstance(done, str) else done(form.cleaned_data))
+            return redirect("people:record", child.pk)
+    return render(request, template, {"child": child, "form": form, **context()})
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def amend_details(request: HttpRequest, child_id: int) -> HttpResponse:
-    found = _child_to_amend(request, child_id, "change child's details form")
-    if isinstance(found, HttpResponse):
-        return found
-    child = found
+@_for_amender("change child's details form")
+def amend_details(request: HttpRequest, child: Child) -> HttpResponse:
     if request.method == "POST":
         form = ChildDetailsForm(request.POST)
-        if form.is_valid():
-            try:
-                child_identity_amend(
-                    child=child, changes=form.changes(), reason=form.cleaned_data["reason"], by=_user(request)
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc, ChildDetailsForm.FIELD_FOR)
-            else:
-                messages.success(request, "The child's details have been changed")
-                return redirect("people:record", child.pk)
     else:
         form = ChildDetailsForm(initial=ChildDetailsForm.initial_for(child))
-    return _render(request, "people/amend_details.html", child, form)
+
+    def save(d: dict[str, Any]) -> None:
+        child_identity_amend(child=child, changes=form.changes(), reason=d["reason"], by=_user(request))
+
+    return _amend(
+        request,
+        child,
+        form,
+        save=save,
+        field_for=ChildDetailsForm.FIELD_FOR,
+        done="The child's details have been changed",
+        template="people/amend_details.html",
+    )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def name_add(request: HttpRequest, child_id: int) -> HttpResponse:
-    found = _child_to_amend(request, child_id, "add a name form")
-    if isinstance(found, HttpResponse):
-        return found
-    child = found
-    form = NameAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            child_name_add(
-                child=child,
-                first_name=d["first_name"],
-                middle_names=d["middle_names"],
-                last_name=d["last_name"],
-                kind=d["kind"],
-                used_from=d["used_from"],
-                reason=d["reason"],
-                by=_user(request),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, NameAddForm.FIELD_FOR)
-        else:
-            messages.success(request, f"{NameKind(d['kind']).label} added")
-            return redirect("people:record", child.pk)
-    return _render(request, "people/name_add.html", child, form)
+@_for_amender("add a name form")
+def name_add(request: HttpRequest, child: Child) -> HttpResponse:
+    def save(d: dict[str, Any]) -> None:
+        child_name_add(
+            child=child,
+            first_name=d["first_name"],
+            middle_names=d["middle_names"],
+            last_name=d["last_name"],
+            kind=d["kind"],
+            used_from=d["used_from"],
+            reason=d["reason"],
+            by=_user(request),
+        )
+
+    return _amend(
+        request,
+        child,
+        NameAddForm(request.POST or None),
+        save=save,
+        field_for=NameAddForm.FIELD_FOR,
+        done=lambda d: f"{NameKind(d['kind']).label} added",
+        template="people/name_add.html",
+    )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def name_change(request: HttpRequest, child_id: int) -> HttpResponse:
-    found = _child_to_amend(request, child_id, "change legal name form")
-    if isinstance(found, HttpResponse):
-        return found
-    child = found
-    form = NameChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            child_name_change(
-                child=child,
-                first_name=d["first_name"],
-                middle_names=d["middle_names"],
-                last_name=d["last_name"],
-                reason=d["reason"],
-                by=_user(request),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, {})
-        else:
-            messages.success(request, "The child's legal name has been changed")
-            return redirect("people:record", child.pk)
-    return _render(request, "people/name_change.html", child, form)
+@_for_amender("change legal name form")
+def name_change(request: HttpRequest, child: Child) -> HttpResponse:
+    def save(d: dict[str, Any]) -> None:
+        child_name_change(
+            child=child,
+            first_name=d["first_name"],
+            middle_names=d["middle_names"],
+            last_name=d["last_name"],
+            reason=d["reason"],
+            by=_user(request),
+        )
+
+    return _amend(
+        request,
+        child,
+        NameChangeForm(request.POST or None),
+        save=save,
+        field_for={},
+        done="The child's legal name has been changed",
+        template="people/name_change.html",
+    )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def address_move(request: HttpRequest, child_id: int) -> HttpResponse:
-    found = _child_to_amend(request, child_id, "new address form")
-    if isinstance(found, HttpResponse):
-        return found
-    child = found
-    form = AddressMoveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            child_address_move(
-                child=child,
-                line1=d["line1"],
-                line2=d["line2"],
-                town=d["town"],
-                postcode=d["postcode"],
-                moved_in=d["moved_in"],
-                by=_user(request),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, AddressMoveForm.FIELD_FOR)
-        else:
-            messages.success(request, "The child's new address has been recorded")
-            return redirect("people:record", child.pk)
-    return _render(request, "people/address_move.html", child, form, current_addresses=current_addresses(child))
+@_for_amender("new address form")
+def address_move(request: HttpRequest, child: Child) -> HttpResponse:
+    def save(d: dict[str, Any]) -> None:
+        child_address_move(
+            child=child,
+            line1=d["line1"],
+            line2=d["line2"],
+            town=d["town"],
+            postcode=d["postcode"],
+            moved_in=d["moved_in"],
+            by=_user(request),
+        )
+
+    return _amend(
+        request,
+        child,
+        AddressMoveForm(request.POST or None),
+        save=save,
+        field_for=AddressMoveForm.FIELD_FOR,
+        done="The child's new address has been recorded",
+        template="people/address_move.html",
+        context=lambda: {"current_addresses": current_addresses(child)},
+    )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def relationship_add_view(request: HttpRequest, child_id: int) -> HttpResponse:
-    found = _child_to_amend(request, child_id, "add a family or household member form")
-    if isinstance(found, HttpResponse):
-        return found
-    child = found
+@_for_amender("add a family or household member form")
+def relationship_add_view(request: HttpRequest, child: Child) -> HttpResponse:
     form = RelationshipAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def save(d: dict[str, Any]) -> None:
         person = form.person()
-        try:
-            relationship_add(
-                child=child,
-                relationship=d["relationship"],
-                person=person,
-                related_child_id=None if person is not None else d["related_child_id"],
-                lives_with_child=d["lives_with_child"] == "yes",
-                parental_responsibility=d["parental_responsibility"] == "yes",
-                started_on=d["started"],
-                by=_user(request),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, RelationshipAddForm.FIELD_FOR)
-        else:
-            messages.success(request, "The family or household member has been added")
-            return redirect("people:record", child.pk)
-    return _render(request, "people/relationship_add.html", child, form)
+        relationship_add(
+            child=child,
+            relationship=d["relationship"],
+            person=person,
+            related_child_id=None if person is not None else d["related_child_id"],
+            lives_with_child=d["lives_with_child"] == "yes",
+            parental_responsibility=d["parental_responsibility"] == "yes",
+            started_on=d["started"],
+            by=_user(request),
+        )
+
+    return _amend(
+        request,
+        child,
+        form,
+        save=save,
+        field_for=RelationshipAddForm.FIELD_FOR,
+        done="The family or household member has been added",
+        template="people/relationship_add.html",
+    )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
-def relationship_end_view(request: HttpRequest, child_id: int, rel_id: int) -> HttpResponse:
-    found = _child_to_amend(request, child_id, "left the household form")
-    if isinstance(found, HttpResponse):
-        return found
-    child = found
+@_for_amender("left the household form")
+def relationship_end_view(request: HttpRequest, child: Child, rel_id: int) -> HttpResponse:
     relationship = get_object_or_404(
         Relationship.objects.select_related("person", "related_child"), pk=rel_id, child=child
     )
     who = relationship_who(relationship)
-    form = RelationshipEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            relationship_end(
-                relationship=relationship,
-                ended_on=form.cleaned_data["ended"],
-                reason=form.cleaned_data["reason"],
-                by=_user(request),
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc, RelationshipEndForm.FIELD_FOR)
-        else:
-            messages.success(request, f"{who} has been recorded as having left the household")
-            return redirect("people:record", child.pk)
-    return _render(
+
+    def save(d: dict[str, Any]) -> None:
+        relationship_end(relationship=relationship, ended_on=d["ended"], reason=d["reason"], by=_user(request))
+
+    return _amend(
         request,
-        "people/relationship_end.html",
         child,
-        form,
-        who=who,
-        relationship=relationship.get_relationship_display().lower(),
-        relationship_is_child=relationship.related_child_id is not None,
+        RelationshipEndForm(request.POST or None),
+        save=save,
+        field_for=RelationshipEndForm.FIELD_FOR,
+        done=f"{who} has been recorded as having left the household",
+        template="people/relationship_end.html",
+        context=lambda: {
+            "who": who,
+            "relationship": relationship.get_relationship_display().lower(),
+            "relationship_is_child": relationship.related_child_id is not None,
+        },
     )
 
 
 @never_cache
 @require_GET
 @login_required
-def details_history(request: HttpRequest, child_id: int) -> HttpResponse:
-    found = _child_to_amend(request, child_id, "changes to child's details")
-    if isinstance(found, HttpResponse):
-        return found
-    child = found
+@_for_amender("changes to child's details")
+def details_history(request: HttpRequest, child: Child) -> HttpResponse:
     page = Paginator(details_changes(child), PAGE_SIZE).get_page(request.GET.get("page"))
     pages = (
         list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
