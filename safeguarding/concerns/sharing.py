@@ -106,7 +106,7 @@ def entry_share(
     """
     # Lock the entry: two practitioners sharing it with the same agency at the same moment
     # get one share and one clear refusal, not a database error.
-    entry = ChronologyEntry.objects.select_for_update().select_related("child", "agency").get(pk=entry.pk)
+    entry = ChronologyEntry.objects.select_for_update(of=("self",)).select_related("child", "agency").get(pk=entry.pk)
     basis = basis_for(by, entry.child_id)
     if not may_share_entry(user=by, basis=basis, entry=entry):
         raise ValidationError(share_refusal(user=by, basis=basis))

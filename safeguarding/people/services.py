@@ -472,7 +472,7 @@ def child_address_move(
     elif not POSTCODE_SHAPE.match(postcode):
         errors["postcode"] = "Enter a real postcode, like SW1A 1AA"
     current = list(
-        ChildAddress.objects.select_for_update()
+        ChildAddress.objects.select_for_update(of=("self",))
         .select_related("address")
         .filter(child=child, moved_out__isnull=True)
         .order_by("id")
@@ -648,7 +648,7 @@ def relationship_end(*, relationship: Relationship, ended_on: date | None, reaso
     and ended); between two children both sides end."""
     _require_amender(by)
     row = (
-        Relationship.objects.select_for_update()
+        Relationship.objects.select_for_update(of=("self",))
         .select_related("child", "person", "related_child")
         .get(pk=relationship.pk)
     )
@@ -670,7 +670,7 @@ def relationship_end(*, relationship: Relationship, ended_on: date | None, reaso
     rows = [row]
     if row.related_child_id is not None:
         rows += list(
-            Relationship.objects.select_for_update()
+            Relationship.objects.select_for_update(of=("self",))
             .select_related("child", "person", "related_child")
             .filter(child_id=row.related_child_id, related_child_id=row.child_id, ended_on__isnull=True)
         )
