@@ -1,5 +1,6 @@
 """Fetch-and-check in one call, break-glass, and the writes that create relationships."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -116,3 +117,58 @@ def team_member_add(*, child: Child, practitioner: User, capacity: str, by: User
         detail={"practitioner": practitioner.pk, "capacity": capacity},
     )
     return membership
+
+
+@dataclass(frozen=True)
+class RecordingTarget:
+    """The child a concern is about, and what the recording practitioner may be shown.
+
+    `child` is for the services only. Templates get `name` and `date_of_birth`: the two
+    things the search already showed.
+    """
+
+    child: Child
+    basis: Basis
+
+    @property
+    def may_read(self) -> bool:
+        return self.basis is not Basis.NONE
+
+    @property
+    def name(self) -> str:
+        return self.child.display_name
+
+    @property
+    def date_of_birth(self) -> date | None:
+        return self.child.date_of_birth
+
+    @property
+    def expected_date_of_birth(self) -> date | None:
+        return self.child.expected_date_of_birth if self.child.date_of_birth is None else None
+
+
+def recording_target(*, user: User, child_id: int) -> RecordingTarget:
+    """The child a practitioner is about to record a concern about: write without read.
+
+    Anyone who works with children must be able to record a concern about any child (a GP
+    who sees a child for the first time). A practitioner with no relationship may record,
+    never read: they get the name and date of birth only, and recording creates their
+    agency's involvement (concern_record). Both the refusal to open the record and the
+    opening of the recording form are audited. Raises Http404 or, for someone who belongs
+    to no agency, NoRelationship. Not atomic, like child_for: a refusal's audit must not be
+    rolled back by the exception that reports it.
+    """
+    try:
+        child, basis = child_for(user, child_id, action=Action.VIEW, what="record concern form")
+    except NoRelationship:
+        if user.agency_id is None:
+            raise
+        child = Child.objects.only("pk", "display_name", "date_of_birth", "expected_date_of_birth").get(pk=child_id)
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            child=child,
+            detail={"what": "record concern form", "basis": Basis.NONE.value, "shown": "name and date of birth"},
+        )
+        return RecordingTarget(child=child, basis=Basis.NONE)
+    return RecordingTarget(child=child, basis=basis)

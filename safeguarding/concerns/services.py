@@ -2,7 +2,7 @@
 audit in the same transaction, and re-evaluates the child's signals."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.access.models import Agency, InvolvementBasis, User
-from safeguarding.access.permissions import Basis
-from safeguarding.access.services import child_for, involvement_ensure
+from safeguarding.access.services import involvement_ensure
 from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record, chronology_refresh
@@ -23,7 +22,6 @@ from safeguarding.concerns.models import (
     ConcernAmendment,
 )
 from safeguarding.concerns.signal_rules import signals_evaluate
-from safeguarding.core.errors import NoRelationship
 from safeguarding.people.models import Child
 from safeguarding.people.services import NewChild, child_create
 
@@ -73,61 +71,6 @@ def concern_validate(data: ConcernInput) -> None:
         errors["injury_locations"] = "Select injury locations from the body map"
     if errors:
         raise ValidationError(errors)
-
-
-@dataclass(frozen=True)
-class RecordingTarget:
-    """The child a concern is about, and what the recording practitioner may be shown.
-
-    `child` is for the services only. Templates get `name` and `date_of_birth`: the two
-    things the search already showed.
-    """
-
-    child: Child
-    basis: Basis
-
-    @property
-    def may_read(self) -> bool:
-        return self.basis is not Basis.NONE
-
-    @property
-    def name(self) -> str:
-        return self.child.display_name
-
-    @property
-    def date_of_birth(self) -> date | None:
-        return self.child.date_of_birth
-
-    @property
-    def expected_date_of_birth(self) -> date | None:
-        return self.child.expected_date_of_birth if self.child.date_of_birth is None else None
-
-
-def recording_target(*, user: User, child_id: int) -> RecordingTarget:
-    """The child a practitioner is about to record a concern about: write without read.
-
-    Anyone who works with children must be able to record a concern about any child (a GP
-    who sees a child for the first time). A practitioner with no relationship may record,
-    never read: they get the name and date of birth only, and recording creates their
-    agency's involvement (concern_record). Both the refusal to open the record and the
-    opening of the recording form are audited. Raises Http404 or, for someone who belongs
-    to no agency, NoRelationship. Not atomic, like child_for: a refusal's audit must not be
-    rolled back by the exception that reports it.
-    """
-    try:
-        child, basis = child_for(user, child_id, action=Action.VIEW, what="record concern form")
-    except NoRelationship:
-        if user.agency_id is None:
-            raise
-        child = Child.objects.only("pk", "display_name", "date_of_birth", "expected_date_of_birth").get(pk=child_id)
-        audit_record(
-            actor=user,
-            action=Action.VIEW,
-            child=child,
-            detail={"what": "record concern form", "basis": Basis.NONE.value, "shown": "name and date of birth"},
-        )
-        return RecordingTarget(child=child, basis=Basis.NONE)
-    return RecordingTarget(child=child, basis=basis)
 
 
 def concern_summary(concern: Concern) -> str:

@@ -1,7 +1,7 @@
 """Recording, reading and amending concerns; agency event details.
 
 Access: every view fetches the child with `child_for` (or, for recording, with
-`recording_target`, which lets a practitioner without a relationship write but not read),
+`access.services.recording_target`, which lets a practitioner without a relationship write but not read),
 then checks that the entry is one the user may see (`entries_visible_to`).
 """
 
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from safeguarding.access.models import User
 from safeguarding.access.permissions import Basis, entries_visible_to
-from safeguarding.access.services import child_for
+from safeguarding.access.services import child_for, recording_target
 from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.forms import (
@@ -35,7 +35,6 @@ from safeguarding.concerns.services import (
     concern_amend,
     concern_record,
     concern_record_for_new_child,
-    recording_target,
 )
 from safeguarding.core.errors import NoRelationship
 from safeguarding.core.forms import apply_service_errors

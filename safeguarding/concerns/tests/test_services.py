@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from safeguarding.access.models import ChildInvolvement, InvolvementBasis
 from safeguarding.access.permissions import Basis
+from safeguarding.access.services import recording_target
 from safeguarding.audit.models import Action, AuditEvent
 from safeguarding.concerns.models import ChronologyEntry, Concern, ConcernAmendment
 from safeguarding.concerns.services import (
     concern_amend,
     concern_record_for_new_child,
     concern_validate,
-    recording_target,
 )
 from safeguarding.concerns.tests.recording_helpers import concern_input, record_concern
 from safeguarding.core.errors import NoRelationship
