@@ -44,6 +44,7 @@ from safeguarding.people.selectors import (
 
 PAGE_SIZE = 100
 RESULTS_TARGET = "chronology-results"
+SECTION_TARGET = "chronology"
 
 CP_CATEGORIES = {
     "NEG": "neglect",
@@ -187,9 +188,12 @@ def _chronology_rows(child: Child, entries: Any) -> list[ChronologyRow]:
     return rows
 
 
-def _wants_results_only(request: HttpRequest) -> bool:
+def _partial_target(request: HttpRequest) -> str | None:
+    """The chronology region an htmx request asks for (results or the whole section), if any."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and htmx.target == RESULTS_TARGET and not htmx.history_restore_request  # type: ignore[union-attr]
+    if not htmx or htmx.history_restore_request:  # type: ignore[union-attr]
+        return None
+    return htmx.target if htmx.target in (RESULTS_TARGET, SECTION_TARGET) else None  # type: ignore[union-attr]
 
 
 def _scope_note(user: User, basis: Basis) -> str:
@@ -330,6 +334,7 @@ def _chronology_context(request: HttpRequest, user: User, child: Child, basis: B
         "scope_note": _scope_note(user, basis),
         "pdf_url": reverse("people:chronology-pdf", args=[child.pk]),
         "results_target": RESULTS_TARGET,
+        "section_target": SECTION_TARGET,
     }
 
 
@@ -338,7 +343,8 @@ def _chronology_context(request: HttpRequest, user: User, child: Child, basis: B
 @login_required
 def record(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
-    results_only = _wants_results_only(request)
+    target = _partial_target(request)
+    results_only = target is not None
     try:
         child, basis = child_for(user, child_id, action=Action.VIEW, what="chronology" if results_only else "record")
     except NoRelationship:
@@ -346,9 +352,12 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
     context = _chronology_context(request, user, child, basis)
 
     if results_only:
-        if context["filter_form"].errors:
+        context["htmx_partial"] = True
+        if target == SECTION_TARGET:
+            response = render(request, "people/_chronology.html", context)
+        elif context["filter_form"].errors:
             # Show the errors beside the filters: swap the whole chronology section instead.
-            response = retarget(render(request, "people/_chronology.html", context), "#chronology")
+            response = retarget(render(request, "people/_chronology.html", context), f"#{SECTION_TARGET}")
         else:
             response = render(request, "people/_chronology_results.html", context)
         patch_vary_headers(response, ["HX-Request", "HX-Target"])

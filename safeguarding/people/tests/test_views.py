@@ -476,6 +476,25 @@ def test_htmx_filter_with_errors_swaps_the_whole_section(as_user, front_door, ch
     assert response["HX-Retarget"] == "#chronology"
     assert "The from date must be a real date" in response.text
     assert "Filter the chronology" in response.text
+    # The page title says there is an error, and the next submission swaps the whole section.
+    assert "<title>Error: " in response.text
+    assert 'hx-target="#chronology"' in response.text
+
+
+def test_a_corrected_htmx_filter_clears_the_errors(as_user, front_door, child, two_agency_chronology):
+    """After an error the form targets the whole section, so fixing it removes the error
+    summary and resets the title."""
+    response = as_user(front_door).get(
+        record_url(child),
+        {"from_day": "1", "from_month": "1", "from_year": "2020"},
+        headers={"HX-Request": "true", "HX-Target": "chronology"},
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "There is a problem" not in response.text
+    assert "<title>Error" not in response.text and "<title>" in response.text
+    assert "Came to school hungry" in response.text
+    assert 'hx-target="#chronology-results"' in response.text
 
 
 def test_htmx_filter_for_other_agency_is_refused(as_user, other_agency, child, two_agency_chronology):
