@@ -7,6 +7,7 @@ Plus `front_door` (role covering the whole local authority) and `dpo` (may view 
 """
 
 import os
+from typing import cast
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
@@ -18,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.access.models import AgencyKind, InvolvementBasis
 from safeguarding.access.services import involvement_ensure
+from safeguarding.people.models import Child
 from tests.factories import AgencyFactory, ChildFactory, RoleFactory, UserFactory
 
 
@@ -38,7 +40,7 @@ def social_care(db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def child(db, school):  # type: ignore[no-untyped-def]
-    c = ChildFactory(display_name="Amelia Jones")
+    c = cast(Child, ChildFactory(display_name="Amelia Jones"))
     involvement_ensure(child=c, agency=school, basis=InvolvementBasis.ROLL)
     return c
 

@@ -42,6 +42,12 @@ INSTALLED_APPS = [
     "safeguarding.audit",
     "safeguarding.people",
     "safeguarding.concerns",
+    "safeguarding.frontdoor",
+    "safeguarding.earlyhelp",
+    "safeguarding.assessments",
+    "safeguarding.protection",
+    "safeguarding.sharing",
+    "safeguarding.pathway",
     "safeguarding.web",
     "safeguarding.synthetic",
 ]

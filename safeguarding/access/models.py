@@ -66,6 +66,10 @@ class Role(models.Model):
     may_view_audit = models.BooleanField(default=False)
     may_break_glass = models.BooleanField(default=True)
     is_social_worker = models.BooleanField(default=False)
+    # The front door (MASH): decides on contacts and referrals.
+    may_decide_referrals = models.BooleanField(default=False)
+    # Team managers and practice supervisors: the team's timeliness; authorise assessments.
+    is_manager = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]

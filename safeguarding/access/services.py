@@ -1,7 +1,7 @@
 """Fetch-and-check in one call, break-glass, and the writes that create relationships."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -172,3 +172,21 @@ def recording_target(*, user: User, child_id: int) -> RecordingTarget:
         )
         return RecordingTarget(child=child, basis=Basis.NONE)
     return RecordingTarget(child=child, basis=basis)
+
+
+@transaction.atomic
+def team_member_end(*, membership: ChildTeamMembership, ended_at: datetime, by: User | None) -> ChildTeamMembership:
+    """A practitioner leaves the child's team (the plan ended, the episode closed)."""
+    membership = ChildTeamMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.ended_at is not None and membership.ended_at <= ended_at:
+        return membership
+    membership.ended_at = ended_at
+    membership.save(update_fields=["ended_at"])
+    audit_record(
+        actor=by,
+        action=Action.AMEND,
+        child=membership.child,
+        obj=membership,
+        detail={"practitioner": membership.practitioner_id, "ended_at": ended_at},
+    )
+    return membership

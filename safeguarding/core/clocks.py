@@ -155,6 +155,42 @@ TIMESCALES: tuple[Timescale, ...] = (
         "in the partnership's figures and shows as overdue to the conference chair and manager.",
     ),
     Timescale(
+        key="cp_visit",
+        name="Statutory visit to a child on a child protection plan",
+        start_event="the plan starting, then the last visit at which the child was seen",
+        length=10,
+        unit=WD,
+        national=False,
+        source="Local procedures (commonly at least every 10 working days); not set nationally",
+        on_miss="The child has not been seen within the partnership's visiting interval; shows as "
+        "overdue to the lead social worker and their manager.",
+        confirmed=False,
+    ),
+    Timescale(
+        key="cin_plan_review",
+        name="Child in need plan review",
+        start_event="the plan starting, then the last review",
+        length=3,
+        unit=MONTHS,
+        national=False,
+        source="Local procedures (commonly within 3 months, then regularly); not set nationally",
+        on_miss="The plan has gone unreviewed beyond the partnership's interval; shows as overdue to the "
+        "lead practitioner and their manager.",
+        confirmed=False,
+    ),
+    Timescale(
+        key="early_help_review",
+        name="Early help family plan review",
+        start_event="the early help episode starting, then the last review",
+        length=3,
+        unit=MONTHS,
+        national=False,
+        source="Local early help procedures (commonly every 6 to 12 weeks); not set nationally",
+        on_miss="The family plan has gone unreviewed beyond the partnership's interval; shows as overdue "
+        "to the lead practitioner.",
+        confirmed=False,
+    ),
+    Timescale(
         key="pre_birth_review",
         name="Review conference or core group after the birth of a baby on a pre-birth plan",
         start_event="the birth",

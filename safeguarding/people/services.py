@@ -36,6 +36,7 @@ from safeguarding.people.models import (
     Person,
     Relationship,
     RelationshipType,
+    StatusPeriod,
 )
 
 
@@ -691,3 +692,38 @@ def relationship_end(*, relationship: Relationship, ended_on: date | None, reaso
         )
     signals_evaluate_household(child=row.child)
     return row
+
+
+@transaction.atomic
+def status_start(*, child: Child, status: str, started_on: date, category: str = "", by: User | None) -> StatusPeriod:
+    """The child takes a status (child in need, CP plan, early help) from `started_on`.
+
+    Written by the pathway's services only; a status already open is not opened twice.
+    """
+    open_period = StatusPeriod.objects.filter(child=child, status=status, ended_on__isnull=True).first()
+    if open_period is not None:
+        return open_period
+    period = StatusPeriod.objects.create(child=child, status=status, started_on=started_on, category=category)
+    audit_record(actor=by, action=Action.CREATE, child=child, obj=period, detail={"status": status})
+    return period
+
+
+@transaction.atomic
+def status_end(*, child: Child, status: str, ended_on: date, by: User | None) -> StatusPeriod | None:
+    """End the child's open period of `status` on `ended_on` (no-op if none is open)."""
+    period = (
+        StatusPeriod.objects.select_for_update()
+        .filter(child=child, status=status, ended_on__isnull=True)
+        .order_by("-started_on")
+        .first()
+    )
+    if period is None:
+        return None
+    if ended_on < period.started_on:
+        raise ValidationError("A status cannot end before it started.")
+    period.ended_on = ended_on
+    period.save(update_fields=["ended_on"])
+    audit_record(
+        actor=by, action=Action.AMEND, child=child, obj=period, detail={"status": status, "ended_on": ended_on}
+    )
+    return period

@@ -36,6 +36,9 @@ def test_every_timescale_in_the_domain_is_registered_with_its_length_and_unit():
         "first_core_group": (10, Unit.WORKING_DAYS, True),
         "first_review_conference": (3, Unit.MONTHS, True),
         "review_conference": (6, Unit.MONTHS, True),
+        "cp_visit": (10, Unit.WORKING_DAYS, False),
+        "cin_plan_review": (3, Unit.MONTHS, False),
+        "early_help_review": (3, Unit.MONTHS, False),
         "pre_birth_review": (10, Unit.CALENDAR_DAYS, False),
         "serious_incident_notification": (5, Unit.WORKING_DAYS, True),
         "rapid_review": (15, Unit.WORKING_DAYS, True),
@@ -45,7 +48,13 @@ def test_every_timescale_in_the_domain_is_registered_with_its_length_and_unit():
     for t in TIMESCALES:
         assert t.name and t.start_event and t.source and t.on_miss, t.key
     # What DOMAIN.md marks UNCONFIRMED is local, and so configurable.
-    assert {t.key for t in TIMESCALES if not t.confirmed} == {"pre_birth_review", "practice_review"}
+    assert {t.key for t in TIMESCALES if not t.confirmed} == {
+        "cp_visit",
+        "cin_plan_review",
+        "early_help_review",
+        "pre_birth_review",
+        "practice_review",
+    }
     assert all(not t.national for t in TIMESCALES if not t.confirmed)
 
 
