@@ -1,0 +1,9 @@
+from django.urls import path
+
+from safeguarding.sharing import views
+
+app_name = "sharing"
+
+urlpatterns = [
+    path("children/<int:child_id>/letters/<int:pk>/", views.letter, name="letter"),
+]
