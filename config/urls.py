@@ -7,6 +7,12 @@ urlpatterns = [
     path("", include("safeguarding.web.urls")),
     path("children/", include("safeguarding.people.urls")),
     path("", include("safeguarding.concerns.urls")),
+    path("", include("safeguarding.frontdoor.urls")),
+    path("", include("safeguarding.earlyhelp.urls")),
+    path("", include("safeguarding.assessments.urls")),
+    path("", include("safeguarding.protection.urls")),
+    path("", include("safeguarding.sharing.urls")),
+    path("", include("safeguarding.pathway.urls")),
     path("audit/", include("safeguarding.audit.urls")),
     path("admin/", admin.site.urls),
 ]

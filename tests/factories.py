@@ -109,6 +109,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "frontdoor.Referral"
+        skip_postgeneration_save = True
 
     contact = factory.SubFactory(ContactFactory)
     child = factory.LazyAttribute(lambda o: o.contact.child)

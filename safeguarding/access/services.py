@@ -147,7 +147,7 @@ class RecordingTarget:
         return self.child.expected_date_of_birth if self.child.date_of_birth is None else None
 
 
-def recording_target(*, user: User, child_id: int) -> RecordingTarget:
+def recording_target(*, user: User, child_id: int, what: str = "record concern form") -> RecordingTarget:
     """The child a practitioner is about to record a concern about: write without read.
 
     Anyone who works with children must be able to record a concern about any child (a GP
@@ -159,7 +159,7 @@ def recording_target(*, user: User, child_id: int) -> RecordingTarget:
     rolled back by the exception that reports it.
     """
     try:
-        child, basis = child_for(user, child_id, action=Action.VIEW, what="record concern form")
+        child, basis = child_for(user, child_id, action=Action.VIEW, what=what)
     except NoRelationship:
         if user.agency_id is None:
             raise
@@ -168,7 +168,7 @@ def recording_target(*, user: User, child_id: int) -> RecordingTarget:
             actor=user,
             action=Action.VIEW,
             child=child,
-            detail={"what": "record concern form", "basis": Basis.NONE.value, "shown": "name and date of birth"},
+            detail={"what": what, "basis": Basis.NONE.value, "shown": "name and date of birth"},
         )
         return RecordingTarget(child=child, basis=Basis.NONE)
     return RecordingTarget(child=child, basis=basis)

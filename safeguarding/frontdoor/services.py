@@ -6,11 +6,11 @@ a DomainError or a ValidationError whose message is safe to show.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from safeguarding.access.models import Agency, AgencyKind, InvolvementBasis, User
 from safeguarding.access.services import involvement_ensure
@@ -18,8 +18,25 @@ from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record
 from safeguarding.concerns.models import Category
-from safeguarding.frontdoor.models import Consent, Contact, ReferralSource
-from safeguarding.people.models import Child
+from safeguarding.core import calendar
+from safeguarding.core.errors import DomainError
+from safeguarding.frontdoor import letters, permissions, selectors
+from safeguarding.frontdoor.models import (
+    REFERRAL_DECISIONS,
+    AgencyCheck,
+    AgencyCheckReturn,
+    ClosureReason,
+    Consent,
+    Contact,
+    ContactDecision,
+    Decision,
+    ImmediateProtection,
+    Referral,
+    ReferralClosure,
+    ReferralSource,
+)
+from safeguarding.people.models import Child, ChildStatus
+from safeguarding.people.services import status_end, status_start
 
 # CIN census ReferralSource from the referring practitioner's agency. Where one agency kind
 # covers several codes (a hospital's A&E or wards), the commonest is taken; the front door
@@ -180,3 +197,247 @@ def contact_record(*, child: Child, data: ContactInput, by: User, from_public: b
         detail={"source": source.value, "consent": contact.consent, "from_public": from_public},
     )
     return contact
+
+
+def _long_date(d: date) -> str:
+    return dateformat.format(d, "j F Y")
+
+
+def _at_nine(d: date) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time(9)))
+
+
+def referral_open(referral: Referral) -> bool:
+    """Whether the CIN episode is still open (no ReferralClosure yet)."""
+    return not ReferralClosure.objects.filter(referral_id=referral.pk).exists()
+
+
+# Agency checks ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def check_request(*, contact: Contact, agency: Agency, question: str, by: User) -> AgencyCheck:
+    """The front door asks an agency what it knows about the child (a MASH check).
+
+    Checks inform the decision, so they are asked while the contact waits for it.
+    """
+    if not permissions.may_decide_referrals(by):
+        raise DomainError("Only the front door can ask other agencies for checks")
+    contact = Contact.objects.select_for_update(of=("self",)).get(pk=contact.pk)
+    if ContactDecision.objects.filter(contact_id=contact.pk).exists():
+        raise DomainError("This contact has been decided: checks are asked before the decision")
+    if agency.pk == by.agency_id:
+        raise ValidationError({"agency": "Choose another agency: check your own records yourself"})
+    if not question.strip():
+        raise ValidationError({"question": "Enter what you want the agency to tell you"})
+    check = AgencyCheck.objects.create(contact=contact, agency=agency, question=question.strip(), requested_by=by)
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        child=contact.child,
+        obj=check,
+        detail={"what": "agency check", "contact": contact.pk, "agency": agency.pk},
+    )
+    return check
+
+
+@transaction.atomic
+def check_return(*, check: AgencyCheck, information: str, by: User) -> AgencyCheckReturn:
+    """The asked agency answers a check, once. The answer is for the front door only."""
+    check = AgencyCheck.objects.select_for_update(of=("self",)).select_related("contact__child").get(pk=check.pk)
+    if by.agency_id is None or by.agency_id != check.agency_id:
+        raise DomainError("Only the agency that was asked can answer this check")
+    if AgencyCheckReturn.objects.filter(check_request_id=check.pk).exists():
+        raise DomainError("This check has already been answered")
+    if not information.strip():
+        raise ValidationError({"information": "Enter what your agency knows, or say that it holds nothing"})
+    returned = AgencyCheckReturn.objects.create(check_request=check, information=information.strip(), returned_by=by)
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        child=check.contact.child,
+        obj=returned,
+        detail={"what": "agency check returned", "check": check.pk},
+    )
+    return returned
+
+
+# The decision ----------------------------------------------------------------------------
+
+
+def _decision_validate(
+    *, contact: Contact, decision: str, reason: str, immediate_protection: str, immediate_protection_on: date | None
+) -> None:
+    errors: dict[str, str] = {}
+    if decision not in Decision.values:
+        errors["decision"] = "Select what happens next"
+    if not reason.strip():
+        errors["reason"] = "Enter the reasons for the decision"
+    if decision == Decision.IMMEDIATE_PROTECTION:
+        if immediate_protection not in ImmediateProtection.values:
+            errors["immediate_protection"] = "Select police protection or an emergency protection order"
+        received_on = calendar.local_date(contact.received_at)
+        if immediate_protection_on is None:
+            errors["immediate_protection_on"] = "Enter the date the child was protected"
+        elif immediate_protection_on > calendar.today():
+            errors["immediate_protection_on"] = "The date the child was protected must be today or in the past"
+        elif immediate_protection_on < received_on:
+            errors["immediate_protection_on"] = (
+                f"The date the child was protected must be on or after the day the contact was received, "
+                f"{_long_date(received_on)}"
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def contact_decide(
+    *,
+    contact: Contact,
+    decision: str,
+    reason: str,
+    by: User,
+    immediate_protection: str = "",
+    immediate_protection_on: date | None = None,
+) -> ContactDecision:
+    """The front door decides on a contact, once.
+
+    A decision that accepts the contact for children's social care (assessment, strategy
+    discussion, immediate protection) opens the CIN episode: a Referral dated the day the
+    contact was received, and the child's "child in need" status from that day. A referral
+    within 12 months of an earlier one is flagged as a re-referral. The referrer is told
+    what was decided and what happens next, in a letter without the reasons.
+    """
+    if not permissions.may_decide_referrals(by):
+        raise DomainError("Only the front door can decide on a contact")
+    contact = Contact.objects.select_for_update(of=("self",)).select_related("child", "referrer").get(pk=contact.pk)
+    if ContactDecision.objects.filter(contact_id=contact.pk).exists():
+        raise DomainError("This contact has already been decided")
+    _decision_validate(
+        contact=contact,
+        decision=decision,
+        reason=reason,
+        immediate_protection=immediate_protection,
+        immediate_protection_on=immediate_protection_on,
+    )
+    child = contact.child
+    received_on = calendar.local_date(contact.received_at)
+    accepted = decision in REFERRAL_DECISIONS
+    if accepted:
+        still_open = selectors.open_referral(child.pk)
+        if still_open is not None:
+            # CIN census: a child's episodes never overlap. New worries about a child with an
+            # open episode go to the social worker who holds it.
+            raise DomainError(
+                f"The child already has an open referral, from {_long_date(still_open.referral_date)}. "
+                "Pass this contact to the allocated social worker, or close that referral first."
+            )
+    previous = selectors.previous_referral(child.pk, received_on, exclude_contact_id=contact.pk)
+    is_protection = decision == Decision.IMMEDIATE_PROTECTION
+    row = ContactDecision.objects.create(
+        contact=contact,
+        decision=decision,
+        reason=reason.strip(),
+        immediate_protection=immediate_protection if is_protection else "",
+        immediate_protection_on=immediate_protection_on if is_protection else None,
+        re_referral=previous is not None,
+        previous_referral=previous,
+        decided_by=by,
+    )
+    if accepted:
+        referral = Referral.objects.create(
+            child=child, contact=contact, referral_date=received_on, source=contact.source, created_by=by
+        )
+        status_start(child=child, status=ChildStatus.CHILD_IN_NEED, started_on=received_on, by=by)
+        audit_record(
+            actor=by,
+            action=Action.CREATE,
+            child=child,
+            obj=referral,
+            detail={"referral_date": received_on, "source": referral.source, "re_referral": row.re_referral},
+        )
+    label = Decision(decision).label
+    summary = f"Front door decision: {label}."
+    if row.re_referral:
+        summary += " Re-referral within 12 months."
+    chronology_record(
+        child=child,
+        kind_key="contact_decision",
+        source=row,
+        agency=by.agency,
+        author=by,
+        occurred_at=row.decided_at,
+        summary=summary,
+        categories=contact.categories,
+    )
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        child=child,
+        obj=row,
+        detail={"contact": contact.pk, "decision": decision, "re_referral": row.re_referral},
+    )
+    letters.referral_feedback(contact=contact, decision=row, by=by)
+    return row
+
+
+# Closing the CIN episode -----------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_close(*, referral: Referral, closed_on: date, reason: str, note: str, by: User) -> ReferralClosure:
+    """Close the CIN episode with its CIN census reason for closure.
+
+    Nothing may be left running under it: an assessment, a section 47 enquiry, a child
+    protection plan or a child in need plan still open is named in the refusal. The child's
+    "child in need" status ends on the closure date.
+    """
+    if not permissions.may_close_referral(by):
+        raise DomainError("Only children's social care can close a referral")
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("child").get(pk=referral.pk)
+    closure = ReferralClosure.objects.filter(referral_id=referral.pk).first()
+    if closure is not None:
+        raise DomainError(f"This referral was closed on {_long_date(closure.closed_on)}")
+    open_steps = selectors.open_steps(referral)
+    if open_steps:
+        raise DomainError("This referral cannot be closed while these are open: " + "; ".join(open_steps) + ".")
+    errors: dict[str, str] = {}
+    if reason not in ClosureReason.values:
+        errors["reason"] = "Select the reason for closing"
+    elif reason in (ClosureReason.RC8, ClosureReason.RC9) and not selectors.has_completed_assessment(referral):
+        errors["reason"] = "This reason is for a case closed after an assessment: complete the assessment first"
+    last_step = selectors.last_step_on(referral)
+    if closed_on < referral.referral_date:
+        errors["closed_on"] = (
+            f"The date the referral closed must be on or after the referral date, {_long_date(referral.referral_date)}"
+        )
+    elif last_step is not None and closed_on < last_step:
+        errors["closed_on"] = (
+            f"The date the referral closed must be on or after its last step, on {_long_date(last_step)}"
+        )
+    elif closed_on > calendar.today():
+        errors["closed_on"] = "The date the referral closed must be today or in the past"
+    if errors:
+        raise ValidationError(errors)
+    child = referral.child
+    closure = ReferralClosure.objects.create(
+        referral=referral, closed_on=closed_on, reason=reason, note=note.strip(), closed_by=by
+    )
+    status_end(child=child, status=ChildStatus.CHILD_IN_NEED, ended_on=closed_on, by=by)
+    chronology_record(
+        child=child,
+        kind_key="referral_closure",
+        source=closure,
+        agency=by.agency,
+        author=by,
+        occurred_at=min(_at_nine(closed_on), timezone.now()),
+        summary=f"Referral of {_long_date(referral.referral_date)} closed: {ClosureReason(reason).label} ({reason}).",
+    )
+    audit_record(
+        actor=by,
+        action=Action.CREATE,
+        child=child,
+        obj=closure,
+        detail={"referral": referral.pk, "reason": reason, "closed_on": closed_on},
+    )
+    return closure

@@ -31,6 +31,7 @@ from safeguarding.concerns.pdf import chronology_pdf as render_chronology_pdf
 from safeguarding.concerns.selectors import category_label, chronology_agencies, chronology_for, kind_label
 from safeguarding.concerns.signal_rules import child_signals
 from safeguarding.core.errors import NoRelationship
+from safeguarding.pathway.selectors import child_clocks, child_open_episodes
 from safeguarding.people.codes import Disability, Ethnicity
 from safeguarding.people.forms import BreakGlassForm, ChildSearchForm, ChronologyFilterForm
 from safeguarding.people.models import Child, ChildStatus
@@ -381,6 +382,10 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
             "break_glass_until": timezone.localtime(expires_at) if expires_at else None,
             # The front door and social care correct the child index (access/permissions.py).
             "may_amend": may_amend_child_details(user),
+            # What is due: for those who see the whole record (the front door, social care,
+            # the child's team); an agency seeing only its own entries sees the status above.
+            "pathway_clocks": child_clocks(child) if basis.sees_whole_chronology else None,
+            "pathway_episodes": child_open_episodes(child) if basis.sees_whole_chronology else None,
         }
     )
     response = render(request, "people/record.html", context)

@@ -421,7 +421,7 @@ def test_filter_by_kind_category_and_dates(as_user, front_door, child, two_agenc
         },
     ).text
     assert "Showing 1 to 3 of 3 entries" in text
-    assert "Strategy discussion" not in text
+    assert "Strategy discussion notes held" not in text
 
 
 def test_invalid_filters_are_explained_and_not_applied(as_user, front_door, child, two_agency_chronology):
