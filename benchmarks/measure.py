@@ -21,6 +21,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
@@ -28,8 +29,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from safeguarding.access.models import Agency, AgencyKind, Role, User  # noqa: E402
 from safeguarding.concerns.models import AgencyEventKind, Category  # noqa: E402
 from safeguarding.concerns.services import ConcernInput, agency_event_record, concern_record  # noqa: E402
+from safeguarding.frontdoor.models import Contact  # noqa: E402
 from safeguarding.people.models import Child, ChildName  # noqa: E402
 from safeguarding.people.services import NewChild, child_create  # noqa: E402
+from safeguarding.synthetic.bench import open_cases  # noqa: E402
+from safeguarding.synthetic.plan import ROLES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_CHILD_UPN_NAME = ("Benchmark", "Chronology")
@@ -67,6 +71,77 @@ def seed(children: int) -> str:
     loaded = f"seed_demo loaded {Child.objects.count():,} children in {took / 60:.1f} min (--skip-signals)"
     _setup_note_path().write_text(f"{loaded}, on {timezone.localdate():%Y-%m-%d}")
     return loaded
+
+
+def seed_cases(target: int) -> str:
+    """Add open cases once (seed_bench_cases); remember how long it took, as for the seed."""
+    for plan in ROLES:  # a database seeded before the pathway's role flags existed
+        Role.objects.filter(key=plan.key).update(**plan.flags())
+    note = ROOT / "var" / f"bench-{connection.vendor}-cases.txt"
+    note.parent.mkdir(exist_ok=True)
+    have = open_cases()
+    if have >= target:
+        loaded = note.read_text().strip() if note.exists() else "loading time not recorded"
+        return f"reused {have:,} open cases ({loaded})"
+    log(f"adding open cases up to {target:,}")
+    started = time.perf_counter()
+    call_command("seed_bench_cases", open_cases=target, no_progress=True)
+    took = time.perf_counter() - started
+    loaded = f"seed_bench_cases added open cases up to {open_cases():,} in {took / 60:.1f} min"
+    note.write_text(f"{loaded}, on {timezone.localdate():%Y-%m-%d}")
+    return loaded
+
+
+def signed_in(user: User) -> Client:
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def pathway_pages(requests: int) -> list[dict[str, object]]:
+    """The front door queue (as the front door) and the timeliness view (as a team manager).
+    Pages not built yet are reported as not available."""
+    results: list[dict[str, object]] = []
+    for name, url_name, username in (
+        ("front door queue", "frontdoor:queue", "frontdoor"),
+        ("manager's timeliness view", "pathway:timeliness", "manager"),
+    ):
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            results.append({"name": name, "unavailable": f"{url_name} does not exist yet"})
+            continue
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            results.append({"name": name, "unavailable": f"no user {username}"})
+            continue
+        try:
+            results.append(measure(signed_in(user), name, [url] * requests, 200))
+        except AssertionError as error:
+            results.append({"name": name, "unavailable": f"GET {url} failed: {error}"})
+    return results
+
+
+def clocks_timing(runs: int = 3) -> dict[str, object]:
+    """safeguarding.pathway.selectors.all_open_clocks(today) over every open case."""
+    try:
+        from safeguarding.pathway import selectors
+    except ImportError as error:
+        return {"name": "all_open_clocks", "unavailable": str(error)}
+    fn = getattr(selectors, "all_open_clocks", None)
+    if fn is None:
+        return {"name": "all_open_clocks", "unavailable": "pathway.selectors.all_open_clocks does not exist yet"}
+    today = timezone.localdate()
+    times, count = [], 0
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        count = len(fn(today))
+        times.append(time.perf_counter() - t0)
+    return {"name": "all_open_clocks", "seconds": statistics.median(times), "runs": runs, "clocks": count}
 
 
 def bench_child(entries: int) -> tuple[Child, str]:
@@ -140,13 +215,7 @@ def front_door_client() -> Client:
     )
     agency, _ = Agency.objects.get_or_create(name="Benchmark social care", defaults={"kind": AgencyKind.LA_SOCIAL_CARE})
     user, _ = User.objects.get_or_create(username="bench-frontdoor", defaults={"agency": agency, "role": role})
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return signed_in(user)
 
 
 def measure(client: Client, name: str, urls: list[str], target_ms: int) -> dict[str, object]:
@@ -182,8 +251,11 @@ def main() -> None:
     parser.add_argument("--children", type=int, required=True)
     parser.add_argument("--entries", type=int, required=True)
     parser.add_argument("--requests", type=int, required=True)
+    parser.add_argument("--open-cases", type=int, default=0)
+    parser.add_argument("--pathway-requests", type=int, default=30)
     args = parser.parse_args()
     setup = seed(args.children)
+    cases_setup = seed_cases(args.open_cases) if args.open_cases else ""
     child, entries_setup = bench_child(args.entries)
     client = front_door_client()
     rng = random.Random(11)
@@ -200,7 +272,18 @@ def main() -> None:
         cursor.execute("select sqlite_version()" if connection.vendor == "sqlite" else "show server_version")
         version = cursor.fetchone()[0]
     setup = f"{setup}; the child's {args.entries:,} entries {entries_setup}"
-    print(json.dumps({"pages": pages, "setup": setup, "database_version": f"{connection.vendor} {version}"}))
+    result: dict[str, object] = {"pages": pages, "setup": setup, "database_version": f"{connection.vendor} {version}"}
+    if args.open_cases:
+        log("measuring the pathway pages and clocks")
+        result["pathway"] = {
+            "open_cases": open_cases(),
+            "undecided_contacts": Contact.objects.filter(decision__isnull=True).count(),
+            "decided_contacts": Contact.objects.filter(decision__isnull=False).count(),
+            "pages": pathway_pages(args.pathway_requests),
+            "clocks": clocks_timing(),
+            "setup": cases_setup,
+        }
+    print(json.dumps(result, default=str))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,12 @@ marker table remembers the size), adds one child holding --entries chronology en
 8 agencies, then measures server time (the Django handler, in process, no network) of the
 chronology page and of child search, and the number of SQL queries per page.
 
-    python -m benchmarks.run [--children 100000] [--entries 1000] [--db sqlite,postgres]
+Then it adds open cases up to --open-cases (seed_bench_cases, once: reused by later runs) and
+measures the front door queue and a manager's timeliness view (server time and queries over
+--pathway-requests requests) and the time of pathway.selectors.all_open_clocks(today) over
+every open case. A page or function not built yet is reported as not available.
+
+    python -m benchmarks.run [--children 100000] [--entries 1000] [--open-cases 50000] [--db sqlite,postgres]
 """
 
 import argparse
@@ -17,6 +22,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASES = {
@@ -55,7 +61,7 @@ def ensure_postgres_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def run_one(db: str, children: int, entries: int, requests: int) -> dict[str, object]:
+def run_one(db: str, children: int, entries: int, requests: int, open_cases: int = 0) -> dict[str, object]:
     url = DATABASES[db]
     if db == "postgres":
         ensure_postgres_database(url)
@@ -71,6 +77,8 @@ def run_one(db: str, children: int, entries: int, requests: int) -> dict[str, ob
         str(entries),
         "--requests",
         str(requests),
+        "--open-cases",
+        str(open_cases),
     ]
     out = subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     sys.stderr.write(out.stderr)
@@ -101,6 +109,7 @@ def write_report(results: dict[str, dict[str, object]], args: argparse.Namespace
                 f"| {db} ({r['database_version']}) | {page['name']} | {page['requests']} | {page['p50_ms']:.1f} "
                 f"| {page['p95_ms']:.1f} | {page['target_ms']} | {page['queries']} | {met} |"
             )
+    lines += pathway_lines(results, args)
     lines += [
         "",
         "The number of SQL queries per page does not grow with the number of entries or results:",
@@ -112,9 +121,64 @@ def write_report(results: dict[str, dict[str, object]], args: argparse.Namespace
     ]
     for db, r in results.items():
         lines.append(f"- {db}: {r['setup']}")
+        pathway = r.get("pathway")
+        if isinstance(pathway, dict) and pathway.get("setup"):
+            lines.append(f"- {db}, open cases: {pathway['setup']}")
     lines.append("")
     path.write_text("\n".join(lines))
     return path
+
+
+def pathway_lines(results: dict[str, dict[str, object]], args: argparse.Namespace) -> list[str]:
+    rows = [
+        (db, r, cast(dict[str, Any], r["pathway"])) for db, r in results.items() if isinstance(r.get("pathway"), dict)
+    ]
+    if not rows:
+        return []
+    lines = [
+        "",
+        f"## Pathway: {args.open_cases:,} open cases",
+        "",
+        "Open CIN episodes (assessments, section 47 enquiries, child in need and protection plans) and",
+        "open early help episodes, by `manage.py seed_bench_cases` with the demo's generator",
+        "(safeguarding/synthetic/bench.py), plus the front door's undecided and decided contacts.",
+        "",
+    ]
+    for db, _, p in rows:
+        lines.append(
+            f"- {db}: {p['open_cases']:,} open cases; {p['undecided_contacts']:,} contacts waiting for a decision; "
+            f"{p['decided_contacts']:,} decided"
+        )
+    lines += [
+        "",
+        "| database | measured | requests | p50 ms | p95 ms | target | SQL queries | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for db, r, p in rows:
+        version = r["database_version"]
+        for page in p["pages"]:
+            if "unavailable" in page:
+                lines.append(
+                    f"| {db} ({version}) | {page['name']} | | | | p95 200 ms | | not available: {page['unavailable']} |"
+                )
+                continue
+            met = "yes" if page["p95_ms"] <= page["target_ms"] else "**no**"
+            lines.append(
+                f"| {db} ({version}) | {page['name']} | {page['requests']} | {page['p50_ms']:.1f} "
+                f"| {page['p95_ms']:.1f} | p95 {page['target_ms']} ms | {page['queries']} | {met} |"
+            )
+        c = p["clocks"]
+        if "unavailable" in c:
+            lines.append(
+                f"| {db} ({version}) | all_open_clocks(today) | | | | 2 s | | not available: {c['unavailable']} |"
+            )
+        else:
+            met = "yes" if c["seconds"] <= 2 else "**no**"
+            lines.append(
+                f"| {db} ({version}) | all_open_clocks(today): {c['clocks']:,} clocks | median of {c['runs']} | "
+                f"{c['seconds'] * 1000:.0f} | | 2 s | | {met} |"
+            )
+    return lines
 
 
 def main() -> None:
@@ -122,9 +186,12 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=100_000)
     parser.add_argument("--entries", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--open-cases", type=int, default=50_000)
     parser.add_argument("--db", default="sqlite,postgres")
     args = parser.parse_args()
-    results = {db: run_one(db, args.children, args.entries, args.requests) for db in args.db.split(",")}
+    results = {
+        db: run_one(db, args.children, args.entries, args.requests, args.open_cases) for db in args.db.split(",")
+    }
     path = write_report(results, args)
     print(path.read_text())
 

@@ -178,11 +178,18 @@ LOGGING = {
 SERVICE_NAME = env("SERVICE_NAME", default="Safeguarding partnership")
 LOCAL_AUTHORITY_NAME = env("LOCAL_AUTHORITY_NAME", default="Demo local authority")
 BREAK_GLASS_MINUTES = env_int("BREAK_GLASS_MINUTES", default=60)
+# The address practitioners reach the service at, for links in e-mailed reminders.
+SITE_URL = env("SITE_URL", default="")
 
 # Working days and clocks (core/calendar.py, core/clocks.py). Local choices of the partnership:
 # extra days the authority is closed (ISO dates), lengths of local timescales in their unit
 # (e.g. {"strategy_discussion": 2}), and how many working days before a due date a clock
 # shows as "due soon".
 EXTRA_NON_WORKING_DAYS: list[str] = [d for d in env("EXTRA_NON_WORKING_DAYS", default="").split(",") if d]
-LOCAL_TIMESCALES: dict[str, int] = {}
+# LOCAL_TIMESCALES="strategy_discussion=2,cp_visit=15": core/clocks.py refuses unknown keys,
+# national timescales and lengths under 1 at first use.
+LOCAL_TIMESCALES: dict[str, int] = {
+    key.strip(): int(length)
+    for key, _, length in (item.partition("=") for item in env("LOCAL_TIMESCALES", default="").split(",") if item)
+}
 CLOCK_WARNING_WORKING_DAYS = env_int("CLOCK_WARNING_WORKING_DAYS", default=2)

@@ -15,6 +15,7 @@ from faker.providers.person.en_GB import Provider as EnGbNames
 
 from safeguarding.people.identifiers import nhs_number_check_digit, upn_check_letter
 from safeguarding.synthetic import reference as ref
+from safeguarding.synthetic.finalize import finalize
 from safeguarding.synthetic.plan import (
     STATUTORY_TIERS,
     STORY_NAMES,
@@ -35,6 +36,7 @@ from safeguarding.synthetic.plan import (
     mobile,
     plan_world,
 )
+from safeguarding.synthetic.scenarios import Dates, Scenarios
 
 HISTORY_DAYS = 3 * 365
 CHUNK_CHILDREN = 2000
@@ -131,6 +133,7 @@ class Planner:
         self._la_id = 0
         self._carry = dict.fromkeys(TIERS, 0.0)
         self._streets = self._plan_streets()
+        self.pathway = Scenarios(cfg, self.world)
         self.children_planned = 0
         start = date(self.today.year if (self.today.month, self.today.day) >= (9, 1) else self.today.year - 1, 9, 1)
         self.academic_year_start = start
@@ -470,7 +473,7 @@ class Planner:
         tier = hh.tier
         social_workers = [p for p in self._staff["csc"] if p.role == "social-worker"]
         lead = rng.choice(social_workers)
-        eh_lead = self.author("early_help")
+        self.author("early_help")  # drawn as before, so that the histories after it stay the same
 
         def day(days_ago: int) -> date:
             return today - timedelta(days=max(1, days_ago))
@@ -503,41 +506,18 @@ class Planner:
                 if tier == "cp_plan":
                     child.statuses.append(("unborn_plan", day(rng.randint(7, 40)), None, ""))
                 continue
-            dob = child.date_of_birth
-
-            def clip(d: date, dob: date = dob) -> date:
-                return max(d, dob)
-
-            if tier == "cp_plan":
-                child.statuses.append(("child_in_need", clip(cin_start), None, ""))
-                child.statuses.append(("cp_plan", clip(plan_start), None, hh.cp_category))
-                child.team.append((lead, "Lead practitioner (social worker)", clip(cin_start)))
-                child.involvements[("csc", "caseload")] = (clip(cin_start), None)
-            elif tier == "looked_after":
-                child.statuses.append(("child_in_need", clip(cin_start), None, ""))
-                if had_plan and clip(cin_start + timedelta(days=20)) < clip(lac_start):
-                    child.statuses.append(
-                        ("cp_plan", clip(cin_start + timedelta(days=20)), clip(lac_start), hh.cp_category)
-                    )
-                child.statuses.append(("looked_after", clip(lac_start), None, ""))
-                child.team.append((lead, "Child's social worker", clip(cin_start)))
-                child.involvements[("csc", "caseload")] = (clip(cin_start), None)
-            elif tier == "child_in_need":
-                if past_plan:
-                    ended = day(rng.randint(30, 200))
-                    child.statuses.append(("cp_plan", clip(ended - timedelta(days=rng.randint(90, 400))), ended, "NEG"))
-                child.statuses.append(("child_in_need", clip(cin_start), None, ""))
-                child.team.append((lead, "Lead practitioner (social worker)", clip(cin_start)))
-                child.involvements[("csc", "caseload")] = (clip(cin_start), None)
-            elif tier == "early_help":
-                child.statuses.append(("early_help", clip(eh_start), None, ""))
-                child.team.append((eh_lead, "Lead practitioner (early help)", clip(eh_start)))
-                child.involvements[("early_help", "caseload")] = (clip(eh_start), None)
-            elif tier == "previously_known" and dob < episode_end:
-                status = "child_in_need" if closed_cin else "early_help"
-                child.statuses.append((status, clip(episode_start), episode_end, ""))
-                agency = "csc" if closed_cin else "early_help"
-                child.involvements[(agency, "caseload")] = (clip(episode_start), episode_end)
+            if tier == "looked_after":
+                # Care itself is outside the pathway's rows: the status and the child's social worker.
+                started = max(lac_start, child.date_of_birth)
+                child.statuses.append(("looked_after", started, None, ""))
+                child.team.append((lead, "Child's social worker", started))
+        dates = Dates(
+            plan_start, cin_start, lac_start, eh_start, episode_start, episode_end, had_plan, past_plan, closed_cin
+        )
+        # The pathway behind the statuses: its own stream, so that the histories stay as drawn.
+        self.pathway.household(hh, dates)
+        for child in hh.children:
+            finalize(child)
         if tier == "looked_after":
             self._into_care(hh, lac_start)
 
@@ -819,10 +799,12 @@ class Planner:
         """Recording agencies become involved from their first record (as involvement_ensure
         would have made them on the day)."""
         child.entries.sort(key=lambda e: (e.occurred_at, e.kind, e.text))
-        for entry in child.entries:
-            key = (entry.agency, "recorded")
+        firsts = [(e.occurred_at, e.agency) for e in child.entries]
+        firsts += [(e.occurred_at, e.agency) for e in child.pathway.entries]
+        for occurred_at, agency in sorted(firsts):
+            key = (agency, "recorded")
             if key not in child.involvements:
-                child.involvements[key] = (entry.occurred_at.date(), None)
+                child.involvements[key] = (occurred_at.date(), None)
 
     def chunks(self) -> Iterator[list[Household]]:
         """The whole authority: the scripted stories first, then ordinary households."""
@@ -857,7 +839,9 @@ class Planner:
             for n, hh in enumerate(households):
                 # Histories draw from their own stream: what happened on which weekday never
                 # shifts the names and families planned after it.
-                self.rng = self._stream("history", self._households - len(households) + n + 1)
+                number = self._households - len(households) + n + 1
+                self.rng = self._stream("history", number)
+                self.pathway.rng = self._stream("pathway", number)
                 self.statuses(hh)
                 self.history(hh)
                 for child in hh.children:

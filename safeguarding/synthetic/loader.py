@@ -35,6 +35,7 @@ from safeguarding.people.models import (
 from safeguarding.people.services import name_row
 from safeguarding.synthetic.demo import DEMO_PASSWORD, DEVICE_NAME, demo_totp_key
 from safeguarding.synthetic.families import Planner
+from safeguarding.synthetic.pathway_loader import PathwayWriter
 from safeguarding.synthetic.plan import (
     ChildPlan,
     Config,
@@ -62,6 +63,8 @@ class LoadResult:
     children: int = 0
     concerns: int = 0
     agency_events: int = 0
+    contacts: int = 0
+    referrals: int = 0
     agencies: int = 0
     practitioners: int = 0
     fingerprint: str = ""
@@ -81,16 +84,12 @@ class Loader:
     def load_world(self, world: World) -> None:
         roles = {}
         for plan in world.roles:
-            role, _ = Role.objects.get_or_create(
-                key=plan.key,
-                defaults={
-                    "name": plan.name,
-                    "covers_whole_la": plan.covers_whole_la,
-                    "may_view_audit": plan.may_view_audit,
-                    "may_break_glass": plan.may_break_glass,
-                    "is_social_worker": plan.is_social_worker,
-                },
-            )
+            role, created = Role.objects.get_or_create(key=plan.key, defaults={"name": plan.name, **plan.flags()})
+            if not created and any(getattr(role, k) != v for k, v in plan.flags().items()):
+                # Reference data from before a flag existed: bring it up to date.
+                for k, v in plan.flags().items():
+                    setattr(role, k, v)
+                role.save(update_fields=list(plan.flags()))
             roles[plan.key] = role
 
         names = [a.name for a in world.agencies.values()]
@@ -249,6 +248,9 @@ class Loader:
             _bulk(model, rows)  # type: ignore[arg-type]
 
         self._load_entries(children, child_rows)
+        written = PathwayWriter(self.users, self.agencies).write(children, self.cfg.now)
+        self.result.contacts += written.contacts
+        self.result.referrals += written.referrals
         self._lines.extend(fingerprint_lines(children))
         self.result.children += len(children)
         return len(children)
@@ -275,7 +277,7 @@ class Loader:
         concerns: list[tuple[Child, EntryPlan, Concern]] = []
         events: list[tuple[Child, EntryPlan, AgencyEvent]] = []
         for plan, child in zip(children, child_rows, strict=True):
-            if plan.entries:
+            if plan.entries or plan.pathway.entries:
                 self.result.children_with_entries.append(child.pk)
             for e in plan.entries:
                 agency = self.agencies[e.agency]
@@ -419,6 +421,8 @@ def load_authority(
             "children": result.children,
             "concerns": result.concerns,
             "agency_events": result.agency_events,
+            "contacts": result.contacts,
+            "referrals": result.referrals,
             "agencies": result.agencies,
             "practitioners": result.practitioners,
             "fingerprint": result.fingerprint,

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from faker import Faker
 
 from safeguarding.synthetic import reference as ref
+from safeguarding.synthetic.steps import ChildPathway
 
 T = TypeVar("T")
 
@@ -46,6 +47,20 @@ STORY_NAMES = {
     ("Poppy", "Walsh"),
     ("Kayden", "Price"),
     ("Jaiden", "Smith"),
+    # The demo users' caseload (caseload.py).
+    ("Mason", "Reid"),
+    ("Ruby", "Reid"),
+    ("Leo", "Hart"),
+    ("Isla", "Bennett"),
+    ("Noah", "Fletcher"),
+    ("Evie", "Marsh"),
+    ("Ethan", "Cross"),
+    ("Sophie", "Lane"),
+    ("Harvey", "Parker"),
+    ("Amelia", "Ward"),
+    ("Zara", "Khan"),
+    ("Riley", "Evans"),
+    ("Maisie", "Dunn"),
 }
 STATUTORY_TIERS = ("looked_after", "cp_plan", "child_in_need")
 TIERS = (*STATUTORY_TIERS, "early_help", "previously_known", "concern", "routine")
@@ -73,6 +88,18 @@ class RolePlan:
     may_view_audit: bool = False
     may_break_glass: bool = True
     is_social_worker: bool = False
+    may_decide_referrals: bool = False
+    is_manager: bool = False
+
+    def flags(self) -> dict[str, bool]:
+        return {
+            "covers_whole_la": self.covers_whole_la,
+            "may_view_audit": self.may_view_audit,
+            "may_break_glass": self.may_break_glass,
+            "is_social_worker": self.is_social_worker,
+            "may_decide_referrals": self.may_decide_referrals,
+            "is_manager": self.is_manager,
+        }
 
 
 @dataclass(slots=True)
@@ -184,6 +211,8 @@ class ChildPlan:
     statuses: list[tuple[str, date, date | None, str]] = field(default_factory=list)
     team: list[tuple[PractitionerPlan, str, date]] = field(default_factory=list)
     entries: list[EntryPlan] = field(default_factory=list)
+    # The statutory pathway (contacts, referrals, plans, early help), planned by scenarios.py.
+    pathway: ChildPathway = field(default_factory=ChildPathway)
     pk: int | None = None
 
     @property
@@ -258,9 +287,18 @@ class Config:
 # --- Roles and agencies ------------------------------------------------------------------
 
 ROLES = [
-    RolePlan("front-door", "Front door social worker", covers_whole_la=True, is_social_worker=True),
+    RolePlan(
+        "front-door", "Front door social worker", covers_whole_la=True, is_social_worker=True, may_decide_referrals=True
+    ),
     RolePlan("social-worker", "Social worker", covers_whole_la=True, is_social_worker=True),
-    RolePlan("team-manager", "Team manager", covers_whole_la=True, may_view_audit=True, is_social_worker=True),
+    RolePlan(
+        "team-manager",
+        "Team manager",
+        covers_whole_la=True,
+        may_view_audit=True,
+        is_social_worker=True,
+        is_manager=True,
+    ),
     RolePlan("dsl", "Designated safeguarding lead"),
     RolePlan("teacher", "Teacher"),
     RolePlan("gp", "GP"),

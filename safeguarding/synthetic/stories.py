@@ -26,6 +26,9 @@ is Kayden's lead practitioner.
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from safeguarding.synthetic.caseload import plan_caseload
+from safeguarding.synthetic.finalize import finalize
+from safeguarding.synthetic.pathway import back_working_days
 from safeguarding.synthetic.plan import (
     STORY_GP,
     STORY_SCHOOL,
@@ -288,22 +291,40 @@ def plan_stories(p: "Planner") -> list[Household]:
     unborn.relationships.append(RelPlan("father", darren, None, True, True, None))
     plan_start = today - timedelta(days=150)
     sw = _demo(p, "socialworker")
-    kayden.statuses += [
-        ("child_in_need", plan_start - timedelta(days=30), None, ""),
-        ("cp_plan", plan_start, None, "EMO"),
-    ]
-    kayden.team.append((sw, "Lead practitioner (social worker)", plan_start - timedelta(days=30)))
-    kayden.involvements[("csc", "caseload")] = (plan_start - timedelta(days=30), None)
+    # Kayden's whole pathway: the police refer after the MARAC incident, a strategy discussion
+    # the next day starts a section 47 enquiry, the ICPC makes a plan (emotional abuse).
+    p.pathway.rng = p._stream("pathway-stories", 0)
+    p.pathway.attempt(
+        p.pathway.protection,
+        kayden,
+        prices,
+        back_working_days(plan_start, 14),
+        category="EMO",
+        lead=sw,
+        referrer=_demo(p, "police"),
+        sd_gap=1,
+        icpc_gap=13,
+    )
+    finalize(kayden)
     unborn.statuses.append(("unborn_plan", today - timedelta(days=20), None, ""))
     unborn.team.append((sw, "Lead practitioner (social worker)", today - timedelta(days=20)))
     for days, text in (
-        (220, "Domestic abuse incident at Flat 6, Heron Court: Darren Price arrested for assaulting his partner; "
-         "Kayden present. DASH risk: high; referred to MARAC."),
-        (120, "Domestic abuse incident: Jade Price reported threats by text from Darren Price in breach of bail "
-         "conditions. Kayden present."),
-        (60, "Domestic abuse incident at Flat 6, Heron Court: verbal argument; Darren Price back living at the "
-         "address. DASH risk: medium."),
-    ):  # fmt: skip
+        (
+            220,
+            "Domestic abuse incident at Flat 6, Heron Court: Darren Price arrested for assaulting his partner; "
+            "Kayden present. DASH risk: high; referred to MARAC.",
+        ),
+        (
+            120,
+            "Domestic abuse incident: Jade Price reported threats by text from Darren Price in breach of bail "
+            "conditions. Kayden present.",
+        ),
+        (
+            60,
+            "Domestic abuse incident at Flat 6, Heron Court: verbal argument; Darren Price back living at the "
+            "address. DASH risk: medium.",
+        ),
+    ):
         p._event(
             kayden,
             "police_incident",
@@ -359,4 +380,4 @@ def plan_stories(p: "Planner") -> list[Household]:
         "Seen with mother: cough and fever for three days. Viral; advice given.",
         author=gp,
     )
-    return [turner, brooks, walsh, prices, smith]
+    return [turner, brooks, walsh, prices, smith, *plan_caseload(p)]
