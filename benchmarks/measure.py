@@ -86,6 +86,9 @@ def seed_cases(target: int) -> str:
     log(f"adding open cases up to {target:,}")
     started = time.perf_counter()
     call_command("seed_bench_cases", open_cases=target, no_progress=True)
+    # Bulk loading leaves the planner's statistics stale; in production autovacuum keeps them.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     took = time.perf_counter() - started
     loaded = f"seed_bench_cases added open cases up to {open_cases():,} in {took / 60:.1f} min"
     note.write_text(f"{loaded}, on {timezone.localdate():%Y-%m-%d}")

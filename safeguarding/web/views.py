@@ -14,6 +14,7 @@ from django_otp import match_token
 
 from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
+from safeguarding.frontdoor.permissions import may_pick_up_early_help
 from safeguarding.web.forms import OTPForm, SignInForm
 
 NEXT_KEY = "sign_in_next"
@@ -86,7 +87,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    return render(request, "web/home.html", {"may_pick_up_early_help": may_pick_up_early_help(request.user)})
 
 
 @login_not_required

@@ -11,21 +11,44 @@ meaningful link text) were checked by reading the templates.
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from safeguarding.access.models import AgencyKind, InvolvementBasis
+from safeguarding.access.models import AgencyKind, InvolvementBasis, Team
 from safeguarding.access.services import break_glass_open, involvement_ensure
+from safeguarding.assessments.services import assessment_start, child_seen_record
 from safeguarding.concerns.models import AgencyEventKind, Concern
 from safeguarding.concerns.services import ConcernInput, agency_event_record, concern_record
+from safeguarding.earlyhelp.services import (
+    early_help_assessment_record,
+    early_help_review_record,
+    episode_start,
+    family_group_conference_record,
+    plan_action_add,
+    taf_member_add,
+)
+from safeguarding.frontdoor.models import Contact, Decision, Referral
+from safeguarding.frontdoor.services import ContactInput, contact_decide, contact_record
 from safeguarding.people.codes import Sex
 from safeguarding.people.models import Child
 from safeguarding.people.services import NewChild, child_create
-from tests.factories import AgencyFactory
+from safeguarding.protection.models import ConferenceDecision, Discipline, ProtectionPlan, StrategyOutcome
+from safeguarding.protection.services import (
+    AttendeeInput,
+    InviteeInput,
+    initial_conference_record,
+    strategy_discussion_record,
+)
+from safeguarding.sharing.models import Letter
+from tests.factories import AgencyFactory, ChildFactory, RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,6 +108,12 @@ class Axe:
         response = self.page.goto(self.base_url + path)
         assert response is not None
         self.check(f"GET {path}", error=error)
+
+    def read(self, path: str) -> None:
+        """A page the persona may read (not a refusal, which would pass axe trivially)."""
+        response = self.page.goto(self.base_url + path)
+        assert response is not None and response.status == 200, f"GET {path}: {response and response.status}"
+        self.check(f"GET {path}")
 
     def check(self, what: str, *, error: bool = False) -> None:
         page = self.page
@@ -321,4 +350,255 @@ def test_data_protection_officer_pages(signed_in_page, live_server, axe_source, 
     axe.goto(f"/audit/children/{stranger.pk}/?show=break-glass")
     axe.goto("/audit/break-glass/")
     axe.goto("/audit/chain/")
+    axe.assert_clean()
+
+
+# The pathway's pages ---------------------------------------------------------------------
+# Built through the services on the days they happened, so that the clocks, tags and letters
+# on the pages are the real ones: referrals from the school DSL on 2 and 4 June 2025; a
+# strategy discussion, section 47 and a child protection plan for Ruby; an open assessment
+# for Leo; early help for Poppy with its assessment, team, plan, review and conference; an
+# early help request for Zac; and Mia's contact waiting at the front door on the day the
+# pages are read, Wednesday 11 June 2025.
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def on(day: int, hour: int = 10) -> dt.datetime:
+    return dt.datetime(2025, 6, day, hour, tzinfo=LONDON)
+
+
+def refer(child: Child, by: Any, concern_text: str, **extra: Any) -> Contact:
+    data = ContactInput(
+        concern=concern_text,
+        action_taken="Spoke to the child; told the DSL",
+        family_aware=True,
+        consent="given",
+        categories=extra.pop("categories", ["neglect"]),
+        **extra,
+    )
+    return contact_record(child=child, data=data, by=by)
+
+
+@pytest.fixture
+def pathway(entitled: Any, school: Any, social_care: Any) -> Iterator[SimpleNamespace]:
+    team = Team.objects.create(agency=social_care, name="Assessment team")
+    sw_role = RoleFactory(
+        key="mash-sw", covers_whole_la=True, is_social_worker=True, may_decide_referrals=True, name="MASH social worker"
+    )
+    mash = UserFactory(username="mash", agency=social_care, role=sw_role, team=team)
+    manager_role = RoleFactory(key="tm", covers_whole_la=True, is_social_worker=True, is_manager=True, name="Manager")
+    manager = UserFactory(username="manager", agency=social_care, role=manager_role, team=team)
+    early_help = AgencyFactory(name="Riverside Early Help", kind=AgencyKind.LA_EARLY_HELP)
+    ehw = UserFactory(username="ehw", agency=early_help, role=RoleFactory(key="fsw", name="Family support worker"))
+    kids = {}
+    for name in ("Ruby Stone", "Leo Park", "Poppy Hill", "Zac Moore", "Mia Cole"):
+        kids[name.split()[0].lower()] = child = ChildFactory(display_name=name)
+        involvement_ensure(child=child, agency=school, basis=InvolvementBasis.ROLL)
+    k = SimpleNamespace(**kids)
+
+    with time_machine.travel(on(2, 9), tick=True) as traveller:
+        ruby_contact = refer(k.ruby, entitled, "Finger-shaped bruises; Ruby said her stepfather grabbed her")
+        poppy_contact = refer(k.poppy, entitled, "Poppy is often hungry; mother seems low")
+        traveller.move_to(on(2, 11))
+        contact_decide(contact=ruby_contact, decision=Decision.STRATEGY_DISCUSSION, reason="Disclosure", by=mash)
+        contact_decide(contact=poppy_contact, decision=Decision.EARLY_HELP, reason="Family wants help", by=mash)
+        ruby_referral = Referral.objects.get(contact=ruby_contact)
+
+        traveller.move_to(on(3))
+        strategy = strategy_discussion_record(
+            referral=ruby_referral,
+            held_on=dt.date(2025, 6, 3),
+            chair=mash,
+            reason="Bruising seen; Ruby said her stepfather grabbed her.",
+            decisions="Joint visit with the police; medical examination.",
+            attendees=[
+                AttendeeInput(mash, "", None, Discipline.SOCIAL_CARE),
+                AttendeeInput(None, "Dr Patel", None, Discipline.HEALTH),
+                AttendeeInput(None, "DC Smith", None, Discipline.POLICE),
+            ],
+            missing_agencies_reason="",
+            outcome=StrategyOutcome.SECTION47,
+            lead_social_worker=mash,
+            by=mash,
+        )
+        episode = episode_start(
+            child=k.poppy,
+            started_on=dt.date(2025, 6, 3),
+            lead_practitioner=ehw,
+            lead_chosen_with_family=True,
+            lead_choice_note="Mother asked for Erin",
+            consent_given_by="Laura Hill",
+            consent_relationship="Mother",
+            consent_on=dt.date(2025, 6, 3),
+            by=ehw,
+            from_contact=poppy_contact,
+        )
+
+        traveller.move_to(on(4))
+        leo_contact = refer(k.leo, entitled, "Leo says there is no food at home", categories=["neglect"])
+        zac_contact = refer(k.zac, entitled, "Zac's mother asked the school for help with his behaviour")
+        contact_decide(contact=leo_contact, decision=Decision.ASSESSMENT, reason="Needs assessing", by=mash)
+        contact_decide(contact=zac_contact, decision=Decision.EARLY_HELP, reason="Family support", by=mash)
+        leo_referral = Referral.objects.get(contact=leo_contact)
+
+        traveller.move_to(on(5))
+        assessment = assessment_start(
+            referral=leo_referral, started_on=dt.date(2025, 6, 5), lead_practitioner=mash, supervisor=None, by=mash
+        )
+        early_help_assessment_record(
+            episode=episode,
+            completed_on=dt.date(2025, 6, 5),
+            needs=["adult_mental_health", "persistently_absent"],
+            strengths="Warm with the children",
+            childs_views="Likes school",
+            family_views="Mother wants help",
+            summary="Support for mother; school attendance",
+            by=ehw,
+        )
+        taf_member_add(episode=episode, practitioner=entitled, name="", agency=None, role="School DSL", by=ehw)
+        plan_action_add(
+            episode=episode, action="Breakfast club place", owner_name="", owner=entitled, due_on=on(6).date(), by=ehw
+        )
+        plan_action_add(
+            episode=episode,
+            action="Perinatal referral",
+            owner_name="Laura Hill",
+            owner=None,
+            due_on=on(30).date(),
+            by=ehw,
+        )
+
+        traveller.move_to(on(6))
+        child_seen_record(assessment=assessment, seen_on=dt.date(2025, 6, 6), seen_alone=True, note="At home", by=mash)
+
+        traveller.move_to(on(10))
+        conference = initial_conference_record(
+            section47=strategy.section47,
+            held_on=dt.date(2025, 6, 10),
+            chair=manager,
+            childs_views="She wants to feel safe at home.",
+            summary="Significant harm from physical abuse is likely.",
+            decision=ConferenceDecision.PLAN,
+            category="PHY",
+            invitees=[InviteeInput(entitled, "", None, Discipline.EDUCATION, True, True, "Report sent")],
+            lead_social_worker=mash,
+            outline="Stepfather to leave the home; weekly visits.",
+            by=mash,
+        )
+        early_help_review_record(
+            episode=episode, held_on=dt.date(2025, 6, 10), progress="Breakfast club helps", outcome="continue", by=ehw
+        )
+        family_group_conference_record(
+            episode=episode,
+            held_on=dt.date(2025, 6, 10),
+            family_network="Mother, grandmother",
+            plan_agreed="Nan helps",
+            by=ehw,
+        )
+
+        traveller.move_to(on(11, 9))
+        mia_contact = refer(k.mia, entitled, "Mia arrived with a burn on her hand", immediate_danger=True)
+        traveller.move_to(on(11, 10))
+        yield SimpleNamespace(
+            mash=mash,
+            manager=manager,
+            ehw=ehw,
+            kids=k,
+            ruby_contact=ruby_contact,
+            ruby_referral=ruby_referral,
+            leo_referral=leo_referral,
+            zac_contact=zac_contact,
+            mia_contact=mia_contact,
+            assessment=assessment,
+            plan=ProtectionPlan.objects.get(initial_conference=conference),
+            episode=episode,
+            letter=Letter.objects.get(recipient_user=entitled, source_id=ruby_contact.decision.pk),
+        )
+
+
+def test_front_door_and_social_care_pathway_pages(signed_in_page, live_server, axe_source, pathway):
+    page = signed_in_page(pathway.mash)
+    axe = Axe(page, live_server.url, axe_source)
+    k = pathway.kids
+    axe.read("/front-door/")
+    expect(page.get_by_role("row", name=re.compile("Mia Cole"))).to_contain_text("Immediate danger")
+    axe.read("/front-door/?show=decided")
+    axe.read("/front-door/early-help/")
+    mia = f"/children/{k.mia.pk}/contacts/{pathway.mia_contact.pk}/"
+    axe.read(mia)
+    axe.read(f"/children/{k.ruby.pk}/contacts/{pathway.ruby_contact.pk}/")  # decided, with its letter
+    axe.read(f"{mia}decide/")
+    page.get_by_role("button", name="Record decision").click()
+    axe.check("decide on a contact, nothing chosen", error=True)
+    page.get_by_label("Immediate protection").check()
+    page.get_by_role("button", name="Record decision").click()
+    axe.check("decide on immediate protection, with no details", error=True)
+
+    axe.read(f"/children/{k.ruby.pk}/referrals/{pathway.ruby_referral.pk}/")  # strategy, s47, ICPC, plan
+    axe.read(f"/children/{k.leo.pk}/referrals/{pathway.leo_referral.pk}/")  # an assessment under way
+    assessment = f"/children/{k.leo.pk}/assessments/{pathway.assessment.pk}/"
+    axe.read(assessment)
+    axe.read(f"{assessment}complete/")
+    page.get_by_role("button", name="Complete the assessment").click()
+    axe.check("complete an assessment, nothing entered", error=True)
+    axe.read(f"/children/{k.leo.pk}/referrals/{pathway.leo_referral.pk}/strategy-discussions/new/")
+    page.get_by_role("button", name="Save the strategy discussion").click()
+    axe.check("record a strategy discussion, nothing entered", error=True)
+    axe.read(f"/children/{k.ruby.pk}/plans/{pathway.plan.pk}/")
+    axe.read("/my-work/")
+    expect(page.get_by_text("Leo Park").first).to_be_visible()
+    axe.read(f"/children/{k.poppy.pk}/early-help/{pathway.episode.pk}/")  # social care reads early help too
+    axe.assert_clean()
+
+
+def test_referrer_pathway_pages(signed_in_page, live_server, axe_source, entitled, pathway):
+    page = signed_in_page(entitled)
+    axe = Axe(page, live_server.url, axe_source)
+    axe.read(f"/children/{pathway.kids.ruby.pk}/referrals/new/")
+    page.get_by_role("button", name="Send referral").click()
+    axe.check("make a referral, nothing entered", error=True)
+    axe.read("/referrals/mine/")
+    expect(page.get_by_text("Initial child protection conference 10 June 2025").first).to_be_visible()
+    axe.read(f"/children/{pathway.kids.ruby.pk}/contacts/{pathway.ruby_contact.pk}/")  # what the referrer sees
+    axe.read(f"/children/{pathway.kids.ruby.pk}/letters/{pathway.letter.pk}/")
+    axe.read("/my-work/")
+    axe.assert_clean()
+
+
+def test_early_help_pages(signed_in_page, live_server, axe_source, pathway):
+    page = signed_in_page(pathway.ehw)
+    axe = Axe(page, live_server.url, axe_source)
+    axe.read("/front-door/early-help/")
+    axe.read(f"/children/{pathway.kids.zac.pk}/early-help/new/?contact={pathway.zac_contact.pk}")
+    page.get_by_role("button", name="Start early help").click()
+    axe.check("start early help, nothing entered", error=True)
+    axe.read(f"/children/{pathway.kids.poppy.pk}/early-help/{pathway.episode.pk}/")
+    expect(page.get_by_role("table", name="Actions of the family plan")).to_contain_text("Overdue")
+    episode = f"/children/{pathway.kids.poppy.pk}/early-help/{pathway.episode.pk}/"
+    for path, button in (("reviews/new/", "Record the review"), ("step-up/", "Make the referral and end early help")):
+        axe.read(episode + path)
+        page.get_by_role("button", name=button).click()
+        axe.check(f"{path}, nothing entered", error=True)
+    axe.read(f"{episode}consent/")
+    page.get_by_label("Consent withdrawn").check()
+    page.get_by_label("Who gave or withdrew consent").fill("Laura Hill")
+    page.get_by_label("Their relationship to the child").fill("Mother")
+    page.get_by_label("Day").fill("11")
+    page.get_by_label("Month").fill("6")
+    page.get_by_label("Year").fill("2025")
+    page.get_by_role("button", name="Record consent").click()
+    expect(page.get_by_role("heading", name="Are you sure the family has withdrawn consent?")).to_be_visible()
+    axe.check("withdraw consent: are you sure?")
+    axe.read("/early-help/mine/")
+    axe.read("/my-work/")
+    axe.assert_clean()
+
+
+def test_manager_pathway_pages(signed_in_page, live_server, axe_source, pathway):
+    page = signed_in_page(pathway.manager)
+    axe = Axe(page, live_server.url, axe_source)
+    axe.read("/team/timeliness/")
+    expect(page.get_by_text(pathway.mash.display_name).first).to_be_visible()
+    axe.read("/team/timeliness/?team=all")
     axe.assert_clean()
