@@ -79,3 +79,30 @@ def signed_in_page(page: Any, live_server: Any) -> Callable[[Any], Any]:
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def sign_in(browser: Any, live_server: Any) -> Iterator[Callable[[Any], Any]]:
+    """Each practitioner at their own desk: `sign_in(user)` opens a fresh browser context and
+    signs in through the real pages with the second factor, for journeys where several people
+    act in turn (the code follows a time_machine-travelled clock on both sides)."""
+    contexts: list[Any] = []
+
+    def at_desk(user: Any) -> Any:
+        TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server.url}/sign-in/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_label("Security code").fill(current_code(user))
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield at_desk
+    for context in contexts:
+        context.close()

@@ -18,15 +18,12 @@ Time passes with time_machine (process-wide, so the live server sees it too).
 import datetime as dt
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from safeguarding.access.models import AgencyKind, InvolvementBasis, User
+from safeguarding.access.models import AgencyKind, InvolvementBasis
 from safeguarding.access.services import involvement_ensure
 from safeguarding.earlyhelp.models import (
     ClosureReason,
@@ -36,41 +33,10 @@ from safeguarding.earlyhelp.models import (
 )
 from safeguarding.frontdoor.models import Contact, Decision, Referral
 from safeguarding.people.models import Child
+from tests.browser.journeys import at, fill_date
 from tests.factories import AgencyFactory, ChildFactory, RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-LONDON = ZoneInfo("Europe/London")
-PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory
-
-
-def at(day: dt.date, hour: int) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=LONDON)
-
-
-def sign_in(browser: Any, base_url: str, user: User) -> Any:
-    """A fresh browser for `user`, signed in through the sign-in pages with the second factor."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", defaults={"confirmed": True})
-    device.refresh_from_db()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base_url}/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    page.get_by_label("Security code").fill(f"{code:06d}")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base_url}/")
-    return page
-
-
-def fill_date(page: Any, legend: str, day: dt.date) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
 
 
 @pytest.fixture
@@ -112,7 +78,7 @@ def people(db: Any) -> dict[str, Any]:
     }
 
 
-def test_early_help_with_consent_then_a_step_up_to_social_care(browser, live_server, people):
+def test_early_help_with_consent_then_a_step_up_to_social_care(sign_in, live_server, people):
     child: Child = people["child"]
     hv, ehw, mash = people["health_visitor"], people["early_help_worker"], people["front_door"]
     url = live_server.url
@@ -124,7 +90,7 @@ def test_early_help_with_consent_then_a_step_up_to_social_care(browser, live_ser
 
     with time_machine.travel(at(referred_on, 10), tick=True) as traveller:
         # 1. The health visitor refers Poppy from her record.
-        page = sign_in(browser, url, hv)
+        page = sign_in(hv)
         page.goto(f"{url}/children/{child.pk}/")
         page.get_by_role("link", name="Make a referral to children's social care").click()
         expect(page.get_by_role("heading", name="Make a referral to the front door")).to_be_visible()
@@ -145,7 +111,7 @@ def test_early_help_with_consent_then_a_step_up_to_social_care(browser, live_ser
 
         # 2. The front door decides "early help" the same day.
         traveller.move_to(at(referred_on, 14))
-        page = sign_in(browser, url, mash)
+        page = sign_in(mash)
         page.get_by_role("link", name="The front door queue").click()
         page.get_by_role("link", name="Poppy Hill").click()
         page.get_by_role("link", name="Decide what happens next").click()
@@ -167,7 +133,7 @@ def test_early_help_with_consent_then_a_step_up_to_social_care(browser, live_ser
         # 3. The next day an early help worker starts early help from that request (step down),
         # with the family's consent and a lead practitioner chosen with the family.
         traveller.move_to(at(started_on, 10))
-        page = sign_in(browser, url, ehw)
+        page = sign_in(ehw)
         page.goto(f"{url}/front-door/early-help/")
         page.get_by_role("link", name="Start early help for Poppy Hill").click()
         expect(page.get_by_role("heading", name="Stepped down from the front door")).to_be_visible()
@@ -237,7 +203,7 @@ def test_early_help_with_consent_then_a_step_up_to_social_care(browser, live_ser
 
         # 4. Three months on, the review is due soon; the lead reviews the plan.
         traveller.move_to(at(review_on, 10))
-        page = sign_in(browser, url, ehw)
+        page = sign_in(ehw)
         page.goto(f"{url}/children/{child.pk}/early-help/{episode.pk}/")
         review_row = page.locator(".govuk-summary-list__row", has_text="Next review")
         expect(review_row).to_contain_text("Due soon")
@@ -262,7 +228,7 @@ def test_early_help_with_consent_then_a_step_up_to_social_care(browser, live_ser
 
         # 5. A family group conference.
         traveller.move_to(at(fgc_on, 16))
-        page = sign_in(browser, url, ehw)
+        page = sign_in(ehw)
         page.goto(f"{url}/children/{child.pk}/early-help/{episode.pk}/")
         page.get_by_role("link", name="Record a family group conference").click()
         fill_date(page, "When was the conference held?", fgc_on)
@@ -275,7 +241,7 @@ def test_early_help_with_consent_then_a_step_up_to_social_care(browser, live_ser
 
         # 6. Things get worse: the lead steps up to children's social care.
         traveller.move_to(at(worse_on, 9))
-        page = sign_in(browser, url, ehw)
+        page = sign_in(ehw)
         page.goto(f"{url}/children/{child.pk}/early-help/{episode.pk}/")
         page.get_by_role("link", name="Step up to children's social care").click()
         page.get_by_label("What are you worried about?").fill(
@@ -305,7 +271,7 @@ def test_early_help_with_consent_then_a_step_up_to_social_care(browser, live_ser
 
         # 7. The front door sees the step up on its queue, where it came from, and decides.
         traveller.move_to(at(worse_on, 11))
-        page = sign_in(browser, url, mash)
+        page = sign_in(mash)
         page.get_by_role("link", name="The front door queue").click()
         row = page.get_by_role("row", name=re.compile("Poppy Hill"))
         expect(row).to_contain_text("Step up")
@@ -328,13 +294,13 @@ def test_early_help_with_consent_then_a_step_up_to_social_care(browser, live_ser
         page.context.close()
 
         # The health visitor sees what became of her referral.
-        page = sign_in(browser, url, hv)
+        page = sign_in(hv)
         page.get_by_role("link", name="My referrals and their outcomes").click()
         expect(page.get_by_text("Early help started 3 June 2025")).to_be_visible()
         page.context.close()
 
 
-def test_withdrawing_consent_ends_early_help_and_it_refuses_further_steps(browser, live_server, people):
+def test_withdrawing_consent_ends_early_help_and_it_refuses_further_steps(sign_in, live_server, people):
     child: Child = people["child"]
     ehw = people["early_help_worker"]
     url = live_server.url
@@ -343,7 +309,7 @@ def test_withdrawing_consent_ends_early_help_and_it_refuses_further_steps(browse
 
     with time_machine.travel(at(started_on, 10), tick=True) as traveller:
         # Early help started for a family who asked for it themselves (no referral behind it).
-        page = sign_in(browser, url, ehw)
+        page = sign_in(ehw)
         page.goto(f"{url}/children/{child.pk}/early-help/new/")
         fill_date(page, "When did early help start?", started_on)
         page.get_by_label("Lead practitioner", exact=True).select_option(label="Erin Walsh, Family support worker")
@@ -359,7 +325,7 @@ def test_withdrawing_consent_ends_early_help_and_it_refuses_further_steps(browse
         page.context.close()
 
         traveller.move_to(at(withdrawn_on, 10))
-        page = sign_in(browser, url, ehw)
+        page = sign_in(ehw)
         page.goto(episode_url)
         page.get_by_role("link", name="Record consent given or withdrawn").click()
         page.get_by_label("Consent withdrawn").check()
