@@ -30,6 +30,8 @@ from safeguarding.access.models import Agency, AgencyKind, Role, User  # noqa: E
 from safeguarding.concerns.models import AgencyEventKind, Category  # noqa: E402
 from safeguarding.concerns.services import ConcernInput, agency_event_record, concern_record  # noqa: E402
 from safeguarding.frontdoor.models import Contact  # noqa: E402
+from safeguarding.pathway.models import ClockRow  # noqa: E402
+from safeguarding.pathway.projection import clock_rows_rebuild  # noqa: E402
 from safeguarding.people.models import Child, ChildName  # noqa: E402
 from safeguarding.people.services import NewChild, child_create  # noqa: E402
 from safeguarding.synthetic.bench import open_cases  # noqa: E402
@@ -256,6 +258,9 @@ def main() -> None:
     args = parser.parse_args()
     setup = seed(args.children)
     cases_setup = seed_cases(args.open_cases) if args.open_cases else ""
+    if args.open_cases and not ClockRow.objects.exists():  # a database loaded before the projection
+        log("building the clocks' projection")
+        clock_rows_rebuild()
     # Bulk loading leaves the query planner's statistics stale; in production autovacuum (or
     # SQLite's optimize) keeps them fresh, so the bench measures with them up to date.
     with connection.cursor() as cursor:

@@ -31,9 +31,11 @@ from safeguarding.concerns.chronology import chronology_record
 from safeguarding.core import clocks
 from safeguarding.core.errors import DomainError
 from safeguarding.frontdoor.models import Referral
+from safeguarding.pathway.projection import refreshes_clocks
 
 
 @transaction.atomic
+@refreshes_clocks
 def cin_plan_start(
     *,
     referral: Referral,
@@ -112,6 +114,7 @@ def _last_review(plan: CINPlan) -> CINPlanReview | None:
 
 
 @transaction.atomic
+@refreshes_clocks
 def cin_plan_review(*, plan: CINPlan, held_on: date, summary: str, by: User) -> CINPlanReview:
     perms.require(
         perms.may_act_on_plan(by, plan), "Only social care or the plan's lead practitioner can record a review"
@@ -150,6 +153,7 @@ def cin_plan_review(*, plan: CINPlan, held_on: date, summary: str, by: User) -> 
 
 
 @transaction.atomic
+@refreshes_clocks
 def cin_plan_end(*, plan: CINPlan, ended_on: date, reason: str, by: User) -> CINPlanEnd:
     perms.require(perms.may_act_on_plan(by, plan), "Only social care or the plan's lead practitioner can end the plan")
     plan = _lock_plan(plan)

@@ -45,6 +45,7 @@ from safeguarding.concerns.chronology import chronology_record
 from safeguarding.core import calendar, clocks
 from safeguarding.core.errors import DomainError
 from safeguarding.frontdoor.models import Referral
+from safeguarding.pathway.projection import refreshes_clocks
 from safeguarding.people.models import Child, ChildStatus, StatusPeriod
 
 __all__ = [
@@ -62,6 +63,7 @@ NO_FACTOR_OUTCOMES = frozenset({AssessmentOutcome.NO_FURTHER_ACTION, AssessmentO
 
 
 @transaction.atomic
+@refreshes_clocks
 def assessment_start(
     *, referral: Referral, started_on: date, lead_practitioner: User, supervisor: User | None, by: User
 ) -> Assessment:
@@ -199,6 +201,7 @@ def _on_protection_plan(child: Child, on: date) -> bool:
 
 
 @transaction.atomic
+@refreshes_clocks
 def assessment_complete(
     *,
     assessment: Assessment,

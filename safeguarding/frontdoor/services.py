@@ -35,6 +35,7 @@ from safeguarding.frontdoor.models import (
     ReferralClosure,
     ReferralSource,
 )
+from safeguarding.pathway.projection import refreshes_clocks
 from safeguarding.people.models import Child, ChildStatus
 from safeguarding.people.services import status_end, status_start
 
@@ -137,6 +138,7 @@ def contact_summary(contact: Contact) -> str:
 
 
 @transaction.atomic
+@refreshes_clocks
 def contact_record(*, child: Child, data: ContactInput, by: User, from_public: bool = False) -> Contact:
     """Record a contact to the front door.
 
@@ -291,6 +293,7 @@ def _decision_validate(
 
 
 @transaction.atomic
+@refreshes_clocks
 def contact_decide(
     *,
     contact: Contact,
@@ -385,6 +388,7 @@ def contact_decide(
 
 
 @transaction.atomic
+@refreshes_clocks
 def referral_close(*, referral: Referral, closed_on: date, reason: str, note: str, by: User) -> ReferralClosure:
     """Close the CIN episode with its CIN census reason for closure.
 

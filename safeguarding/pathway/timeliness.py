@@ -1,11 +1,12 @@
 """A team's timeliness, counted by the database.
 
-Open clocks: for each rule one GROUP BY owner query, with "overdue" and "due soon" as start-date
-filters found once per clock (`rules.thresholds`), so no due date is computed per row.
-
-Completed in the last 12 months: the database groups the steps by (start date, completion
-date) and counts them; each distinct pair is judged in time or late once in Python. A year
-has a few hundred distinct dates, so the pairs are far fewer than the steps.
+Everything is read from the projection of the pathway's clocks (`ClockRow`, kept by
+`pathway.projection` in each service's transaction), in three queries whatever the number of
+cases. Open clocks: "overdue" and "due soon" are start-date filters found once per clock
+(`rules.thresholds`), so no due date is computed per row. Completed in the last 12 months: the
+database groups the steps by (clock, start date, completion date) and counts them; each
+distinct pair is judged in time or late once in Python. A year has a few hundred distinct
+dates, so the pairs are far fewer than the steps.
 """
 
 import dataclasses
@@ -15,16 +16,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection
-from django.db.models import CharField, Count, DateField, F, Func, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, Q
 
 from safeguarding.access.models import Team, User
-from safeguarding.assessments.models import AssessmentCompletion
 from safeguarding.core import calendar, clocks
-from safeguarding.frontdoor.models import ContactDecision
+from safeguarding.pathway.models import ClockRow
 from safeguarding.pathway.rules import RULES, thresholds
-from safeguarding.protection.models import Conference, ConferenceKind, CoreGroupMeeting, ProtectionPlan
 
 
 @dataclasses.dataclass
@@ -86,45 +83,68 @@ def _ts(key: str) -> clocks.Timescale:
     return clocks.timescale(key)
 
 
+def _owned_by(team: Team | None) -> Q:
+    return Q(owner__team=team.pk) if team is not None else Q()
+
+
 def _open_counts(team: Team | None, today: dt.date) -> tuple[list[ClockCounts], list[ClockCounts], dict[int, Any]]:
-    owned: dict[str, ClockCounts] = {}
-    waiting: list[ClockCounts] = []
-    by_owner: dict[int, PractitionerCounts] = {}
+    """Two queries over the projection: clocks nobody owns yet, across the local authority,
+    and the team's own clocks by practitioner. "Due soon" and "overdue" are start-date filters
+    (the thresholds of `rules.thresholds`), so no due date is computed per row."""
+    soon = Q()
+    over = Q()
     for rule in RULES:
         t = thresholds(rule.key, today)
-        aggregates = {
-            "n_open": Count("pk"),
-            "n_soon": Count("pk", filter=rule.started_before(rule.bound(t.due_soon_before))),
-            "n_over": Count("pk", filter=rule.started_before(rule.bound(t.overdue_before))),
-        }
+        soon |= Q(key=rule.key, start_on__lt=t.due_soon_before)
+        over |= Q(key=rule.key, start_on__lt=t.overdue_before)
+    running = ClockRow.objects.filter(completed_on__isnull=True)
+    ownerless = [rule for rule in RULES if rule.owner is None]
+    owned_rules = [rule for rule in RULES if rule.owner is not None]
+
+    counted = {
+        key: (n_open, n_soon, n_over)
+        for key, n_open, n_soon, n_over in running.filter(key__in=[r.key for r in ownerless])
+        .values("key")
+        .annotate(n_open=Count("pk"), n_soon=Count("pk", filter=soon), n_over=Count("pk", filter=over))
+        .values_list("key", "n_open", "n_soon", "n_over")
+        .order_by()
+    }
+    waiting = []
+    for rule in ownerless:
         ts = _ts(rule.key)
-        if rule.owner is None:
-            row = rule.rows().aggregate(**aggregates)
-            waiting.append(
-                ClockCounts(
-                    key=rule.key,
-                    name=ts.name,
-                    description=ts.description,
-                    open=row["n_open"],
-                    due_soon=row["n_soon"] - row["n_over"],
-                    overdue=row["n_over"],
-                    note=rule.note,
-                )
+        n_open, n_soon, n_over = counted.get(rule.key, (0, 0, 0))
+        waiting.append(
+            ClockCounts(
+                key=rule.key,
+                name=ts.name,
+                description=ts.description,
+                open=n_open,
+                due_soon=n_soon - n_over,
+                overdue=n_over,
+                note=rule.note,
             )
-            continue
-        qs = rule.rows()
-        if team is not None:
-            qs = qs.filter(**{f"{rule.owner}__team": team.pk})
-        line = owned.setdefault(rule.key, ClockCounts(key=rule.key, name=ts.name, description=ts.description))
-        for row in qs.values(rule.owner).annotate(**aggregates).order_by():
-            soon = row["n_soon"] - row["n_over"]
-            line.open += row["n_open"]
-            line.due_soon += soon
-            line.overdue += row["n_over"]
-            who = by_owner.setdefault(row[rule.owner], PractitionerCounts(user_id=row[rule.owner], name=""))
-            who.open += row["n_open"]
-            who.due_soon += soon
-            who.overdue += row["n_over"]
+        )
+
+    owned = {
+        r.key: ClockCounts(key=r.key, name=_ts(r.key).name, description=_ts(r.key).description) for r in owned_rules
+    }
+    by_owner: dict[int, PractitionerCounts] = {}
+    rows = (
+        running.filter(_owned_by(team), key__in=list(owned), owner__isnull=False)
+        .values("key", "owner")
+        .annotate(n_open=Count("pk"), n_soon=Count("pk", filter=soon), n_over=Count("pk", filter=over))
+        .values_list("key", "owner", "n_open", "n_soon", "n_over")
+        .order_by()
+    )
+    for key, owner, n_open, n_soon, n_over in rows:
+        line = owned[key]
+        line.open += n_open
+        line.due_soon += n_soon - n_over
+        line.overdue += n_over
+        who = by_owner.setdefault(owner, PractitionerCounts(user_id=owner, name=""))
+        who.open += n_open
+        who.due_soon += n_soon - n_over
+        who.overdue += n_over
     return list(owned.values()), waiting, by_owner
 
 
@@ -133,8 +153,6 @@ def _judge(key_pairs: Iterable[tuple[str, dt.date, dt.date, int]]) -> tuple[int,
     in_time = late = 0
     due: dict[tuple[str, dt.date], dt.date] = {}
     for key, start, done, n in key_pairs:
-        if start is None or done is None:
-            continue
         d = due.get((key, start))
         if d is None:
             d = due[(key, start)] = clocks.due_date(key, start)
@@ -145,121 +163,32 @@ def _judge(key_pairs: Iterable[tuple[str, dt.date, dt.date, int]]) -> tuple[int,
     return in_time, late
 
 
-def _local_days(field: str) -> dict[str, Any]:
-    """Annotations giving a stored moment's date in England, for grouping.
-
-    PostgreSQL converts natively (AT TIME ZONE). SQLite would call a Python function per row
-    (Django's TruncDate there), too slow over a year of decisions; its own date() is native but
-    UTC. So on SQLite group by the UTC date and the UTC date an hour later: they differ only at
-    23:00-23:59 UTC, which is the next day in England exactly when summer time is on.
-    """
-    if connection.vendor == "sqlite":
-        return {
-            f"{field}_a": Func(F(field), function="date", output_field=CharField()),
-            f"{field}_b": Func(F(field), Value("+1 hours"), function="date", output_field=CharField()),
-        }
-    return {
-        f"{field}_a": TruncDate(field, tzinfo=calendar.ENGLAND),
-        f"{field}_b": Value(None, output_field=CharField()),
-    }
-
-
-def _local_day(a: Any, b: Any) -> dt.date:
-    if isinstance(a, dt.date):
-        return a
-    day, hour_later = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
-    if day == hour_later:
-        return day
-    return calendar.local_date(dt.datetime.combine(day, dt.time(23, 30), tzinfo=dt.UTC))
-
-
-def _decision_days(qs: QuerySet[Any]) -> list[tuple[dt.date, dt.date, int]]:
-    """(received date, decided date, how many) for the decisions in `qs`, grouped in the database."""
-    received = _local_days("contact__received_at")
-    decided = _local_days("decided_at")
-    rows = qs.annotate(**received, **decided).values_list(*received, *decided).annotate(n=Count("pk")).order_by()
-    out: dict[tuple[dt.date, dt.date], int] = defaultdict(int)
-    for ra, rb, da, db, n in rows:
-        out[(_local_day(ra, rb), _local_day(da, db))] += n
-    return [(r, d, n) for (r, d), n in out.items()]
-
-
-def _in_team(field: str, team: Team | None) -> Q:
-    return Q(**{f"{field}__team": team.pk}) if team is not None else Q()
+COMPLETED = (
+    ("Decisions on contacts within 1 working day", ("referral_decision",)),
+    ("Child and family assessments within 45 working days", ("child_and_family_assessment",)),
+    (
+        "Initial child protection conferences within 15 working days of the strategy discussion",
+        ("initial_conference",),
+    ),
+    ("First core group meetings within 10 working days", ("first_core_group",)),
+    ("Review conferences in time", ("first_review_conference", "review_conference")),
+)
 
 
 def _completed(team: Team | None, since: dt.date, today: dt.date) -> list[Completed]:
-    window = {"gt": since, "lte": today}
-
-    def between(field: str) -> Q:
-        return Q(**{f"{field}__{op}": value for op, value in window.items()})
-
-    # Decisions: start and end are moments, taken to their dates in England.
-    start_of = dt.datetime.combine(since + dt.timedelta(days=1), dt.time.min, tzinfo=calendar.ENGLAND)
-    end_of = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=calendar.ENGLAND)
-    decisions = _decision_days(
-        ContactDecision.objects.filter(_in_team("decided_by", team), decided_at__gte=start_of, decided_at__lt=end_of)
-    )
-    assessments = (
-        AssessmentCompletion.objects.filter(_in_team("assessment__lead_practitioner", team), between("completed_on"))
-        .values_list("assessment__referral__referral_date", "completed_on")
+    """Steps completed in the window, grouped by (clock, start, end) in the database; each
+    distinct pair is judged once. One query."""
+    rows = (
+        ClockRow.objects.filter(_owned_by(team), completed_on__gt=since, completed_on__lte=today)
+        .values_list("key", "start_on", "completed_on")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    conferences = (
-        Conference.objects.filter(
-            _in_team("section47__lead_social_worker", team), between("held_on"), kind=ConferenceKind.INITIAL
-        )
-        .values_list("section47__strategy_discussion__held_on", "held_on")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    first_meeting = CoreGroupMeeting.objects.filter(plan_id=OuterRef("pk")).order_by("held_on").values("held_on")[:1]
-    core_groups = (
-        ProtectionPlan.objects.filter(_in_team("lead_social_worker", team))
-        .annotate(first=Subquery(first_meeting, output_field=DateField()))
-        .filter(between("first"))
-        .values_list("started_on", "first")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    previous = (
-        Conference.objects.filter(
-            plan_id=OuterRef("plan_id"), kind=ConferenceKind.REVIEW, held_on__lt=OuterRef("held_on")
-        )
-        .order_by("-held_on")
-        .values("held_on")[:1]
-    )
-    reviews = (
-        Conference.objects.filter(
-            _in_team("plan__lead_social_worker", team), between("held_on"), kind=ConferenceKind.REVIEW
-        )
-        .annotate(prev=Subquery(previous, output_field=DateField()))
-        .annotate(start=Coalesce(F("prev"), F("plan__started_on")))
-        .values_list("prev", "start", "held_on")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-
-    def keyed(key: str, rows: Iterable[tuple[Any, ...]]) -> list[tuple[str, dt.date, dt.date, int]]:
-        return [(key, s, e, n) for s, e, n in rows]
-
-    review_rows = [
-        ("first_review_conference" if prev is None else "review_conference", start, held, n)
-        for prev, start, held, n in reviews
-    ]
+    by_key: dict[str, list[tuple[str, dt.date, dt.date, int]]] = defaultdict(list)
+    for key, start, done, n in rows:
+        by_key[key].append((key, start, done, n))
     return [
-        Completed("Decisions on contacts within 1 working day", *_judge(keyed("referral_decision", decisions))),
-        Completed(
-            "Child and family assessments within 45 working days",
-            *_judge(keyed("child_and_family_assessment", assessments)),
-        ),
-        Completed(
-            "Initial child protection conferences within 15 working days of the strategy discussion",
-            *_judge(keyed("initial_conference", conferences)),
-        ),
-        Completed("First core group meetings within 10 working days", *_judge(keyed("first_core_group", core_groups))),
-        Completed("Review conferences in time", *_judge(review_rows)),
+        Completed(label, *_judge(pair for key in keys for pair in by_key.get(key, []))) for label, keys in COMPLETED
     ]
 
 

@@ -21,6 +21,7 @@ from safeguarding.access.models import Agency, ChildInvolvement, User
 from safeguarding.audit.models import AuditEvent
 from safeguarding.earlyhelp.models import EarlyHelpEpisode
 from safeguarding.frontdoor.models import Contact, Referral
+from safeguarding.pathway.projection import clock_rows_rebuild
 from safeguarding.people.models import Child, StatusPeriod
 from safeguarding.synthetic.finalize import finalize
 from safeguarding.synthetic.pathway_loader import PathwayWriter
@@ -151,4 +152,5 @@ def load_open_cases(target: int, *, on_progress: Callable[[int], None] | None = 
         given += len(children)
         if on_progress:
             on_progress(len(children))
+    clock_rows_rebuild()  # bulk-written rows: build the clocks' projection for them all
     return given

@@ -22,6 +22,7 @@ from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.models import AgencyEvent, ChronologyCategory, ChronologyEntry, Concern
 from safeguarding.concerns.services import concern_summary
+from safeguarding.pathway.projection import clock_rows_rebuild
 from safeguarding.people.models import (
     Address,
     Child,
@@ -412,6 +413,9 @@ def load_authority(
             if on_progress:
                 on_progress(written)
         loader.finish()
+        # The pathway rows were bulk-written, not through the services that keep the clocks'
+        # projection: build it once for them all.
+        clock_rows_rebuild()
         result = loader.result
         detail: dict[str, Any] = {
             "event": "system: synthetic data loaded",

@@ -34,6 +34,7 @@ from safeguarding.earlyhelp.services._common import (
 )
 from safeguarding.frontdoor.models import Contact, ContactDecision, Decision, Referral
 from safeguarding.frontdoor.services import ContactInput, contact_record
+from safeguarding.pathway.projection import refreshes_clocks
 from safeguarding.people.models import Child, ChildStatus
 from safeguarding.people.services import status_end, status_start
 from safeguarding.sharing.models import LetterKind
@@ -71,6 +72,7 @@ def _step_down_checks(child: Child, from_contact: Contact | None, from_referral:
 
 
 @transaction.atomic
+@refreshes_clocks
 def episode_start(
     *,
     child: Child,
@@ -235,6 +237,7 @@ def _trim(text: str, length: int = 260) -> str:
 
 
 @transaction.atomic
+@refreshes_clocks
 def consent_record(
     *,
     episode: EarlyHelpEpisode,
@@ -287,6 +290,7 @@ def consent_record(
 
 
 @transaction.atomic
+@refreshes_clocks
 def episode_close(
     *, episode: EarlyHelpEpisode, closed_on: date | None, reason: str, note: str, by: User
 ) -> EarlyHelpClosure:
@@ -314,6 +318,7 @@ def episode_close(
 
 
 @transaction.atomic
+@refreshes_clocks
 def step_up(
     *,
     episode: EarlyHelpEpisode,

@@ -34,6 +34,7 @@ from safeguarding.earlyhelp.services._common import (
     today,
 )
 from safeguarding.earlyhelp.services.episode import TAF_CAPACITY, close_locked
+from safeguarding.pathway.projection import refreshes_clocks
 
 
 def _on_or_after_start(errors: dict[str, str], field: str, day: date | None, episode: EarlyHelpEpisode) -> None:
@@ -201,6 +202,7 @@ def plan_action_done(*, action: FamilyPlanAction, done_on: date | None, note: st
 
 
 @transaction.atomic
+@refreshes_clocks
 def early_help_review_record(
     *, episode: EarlyHelpEpisode, held_on: date | None, progress: str, outcome: str, by: User
 ) -> EarlyHelpReview:

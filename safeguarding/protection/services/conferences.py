@@ -13,6 +13,7 @@ from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record
 from safeguarding.core.clocks import ClockState, clock_status
 from safeguarding.core.errors import DomainError
+from safeguarding.pathway.projection import refreshes_clocks
 from safeguarding.people.models import Child, ChildStatus
 from safeguarding.people.services import status_start
 from safeguarding.protection.models import (
@@ -91,6 +92,7 @@ def _invitees_create(
 
 
 @transaction.atomic
+@refreshes_clocks
 def initial_conference_record(
     *,
     section47: Section47Enquiry | None,
@@ -248,6 +250,7 @@ def _plan_start(
 
 
 @transaction.atomic
+@refreshes_clocks
 def review_conference_record(
     *,
     plan: ProtectionPlan | None,

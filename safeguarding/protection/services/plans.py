@@ -13,6 +13,7 @@ from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record
 from safeguarding.core.errors import DomainError
+from safeguarding.pathway.projection import refreshes_clocks
 from safeguarding.people.models import ChildStatus
 from safeguarding.people.services import status_end
 from safeguarding.protection.models import (
@@ -73,6 +74,7 @@ def _membership_end(plan: ProtectionPlan, ended_on: date, by: User) -> int:
 
 
 @transaction.atomic
+@refreshes_clocks
 def plan_end(
     *,
     plan: ProtectionPlan,
@@ -223,6 +225,7 @@ def core_group_member_add(
 
 
 @transaction.atomic
+@refreshes_clocks
 def core_group_meeting_record(
     *, plan: ProtectionPlan, held_on: date | None, attendees: str, summary: str, by: User
 ) -> CoreGroupMeeting:
@@ -259,6 +262,7 @@ def core_group_meeting_record(
 
 
 @transaction.atomic
+@refreshes_clocks
 def statutory_visit_record(
     *, plan: ProtectionPlan, visited_on: date | None, child_seen: bool, seen_alone: bool, note: str, by: User
 ) -> StatutoryVisit:

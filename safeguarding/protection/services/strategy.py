@@ -17,6 +17,7 @@ from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record
 from safeguarding.core.errors import DomainError
 from safeguarding.frontdoor.models import Referral
+from safeguarding.pathway.projection import refreshes_clocks
 from safeguarding.protection.models import (
     REQUIRED_DISCIPLINES,
     Discipline,
@@ -55,6 +56,7 @@ def disciplines_phrase(missing: list[Discipline]) -> str:
 
 
 @transaction.atomic
+@refreshes_clocks
 def strategy_discussion_record(
     *,
     referral: Referral,
@@ -199,6 +201,7 @@ def _section47_start(*, discussion: StrategyDiscussion, lead_social_worker: User
 
 
 @transaction.atomic
+@refreshes_clocks
 def section47_complete(
     *, enquiry: Section47Enquiry, completed_on: date | None, findings: str, outcome: str, by: User
 ) -> Section47Completion:
