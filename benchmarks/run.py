@@ -113,8 +113,9 @@ def write_report(results: dict[str, dict[str, object]], args: argparse.Namespace
     lines += [
         "",
         "The number of SQL queries per page does not grow with the number of entries or results:",
-        "`concerns/tests/test_chronology.py`, `people/tests/test_views.py` and",
-        "`people/tests/test_search.py` assert it.",
+        "`concerns/tests/test_chronology.py`, `people/tests/test_views.py`,",
+        "`people/tests/test_search.py`, `frontdoor/tests/test_list_views.py` (the queue) and",
+        "`pathway/tests/test_views.py` (timeliness) assert it.",
         "",
         "## Set-up",
         "",
