@@ -16,7 +16,6 @@ from safeguarding.assessments import permissions as perms
 from safeguarding.assessments.models import Assessment, CINPlan, CINPlanEnd, CINPlanReview
 from safeguarding.assessments.steps import (
     PLAN_LEAD_CAPACITY,
-    at,
     check_date,
     completion_of,
     join_team,
@@ -29,6 +28,7 @@ from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record
 from safeguarding.core import clocks
+from safeguarding.core.calendar import day_moment as at
 from safeguarding.core.errors import DomainError
 from safeguarding.frontdoor.models import Referral
 from safeguarding.pathway.projection import refreshes_clocks

@@ -30,7 +30,6 @@ from safeguarding.assessments.models import (
 from safeguarding.assessments.steps import (
     LEAD_CAPACITY,
     SUPERVISOR_CAPACITY,
-    at,
     check_date,
     completion_of,
     join_team,
@@ -43,6 +42,7 @@ from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record
 from safeguarding.core import calendar, clocks
+from safeguarding.core.calendar import day_moment as at
 from safeguarding.core.errors import DomainError
 from safeguarding.frontdoor.models import Referral
 from safeguarding.pathway.projection import refreshes_clocks

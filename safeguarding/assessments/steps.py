@@ -1,14 +1,13 @@
 """What the assessment and plan services share: dates and their messages, the open referral,
 and joining the child's team."""
 
-from datetime import date, datetime, time
-
-from django.utils import dateformat, timezone
+from datetime import date
 
 from safeguarding.access.models import ChildTeamMembership, User
 from safeguarding.access.services import team_member_add
 from safeguarding.assessments.models import Assessment, AssessmentCompletion
 from safeguarding.core import calendar
+from safeguarding.core.calendar import long_date
 from safeguarding.core.errors import DomainError
 from safeguarding.frontdoor.models import Referral, ReferralClosure
 from safeguarding.people.models import Child
@@ -16,15 +15,6 @@ from safeguarding.people.models import Child
 LEAD_CAPACITY = "assessment lead practitioner"
 SUPERVISOR_CAPACITY = "assessment supervisor"
 PLAN_LEAD_CAPACITY = "child in need plan lead practitioner"
-
-
-def long_date(d: date) -> str:
-    return dateformat.format(d, "j F Y")
-
-
-def at(d: date) -> datetime:
-    """A day recorded on a pathway row, as the moment the chronology orders it by."""
-    return timezone.make_aware(datetime.combine(d, time(9)))
 
 
 def check_date(errors: dict[str, str], field: str, value: date, *, what: str, after: tuple[date, str]) -> None:

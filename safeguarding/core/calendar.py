@@ -43,6 +43,17 @@ def local_date(value: dt.datetime) -> dt.date:
     return value.astimezone(ENGLAND).date()
 
 
+def long_date(day: dt.date) -> str:
+    """A date as GOV.UK writes it: 3 March 2025."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def day_moment(day: dt.date, hour: int = 9) -> dt.datetime:
+    """A day recorded on a pathway row (a conference held, a visit made) as the moment the
+    chronology orders it by: 9am in England that day."""
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=ENGLAND)
+
+
 def today() -> dt.date:
     """Today's date in England (follows frozen time in tests)."""
     return local_date(timezone.now())

@@ -8,10 +8,10 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import dateformat
 
 from safeguarding.access.models import Agency, User
 from safeguarding.core import calendar, clocks
+from safeguarding.core.calendar import long_date as _long
 from safeguarding.core.clocks import ClockState, ClockStatus
 from safeguarding.earlyhelp.codes import need_label
 from safeguarding.earlyhelp.models import (
@@ -40,10 +40,6 @@ class Tag:
     text: str
     css: str
     detail: str = ""
-
-
-def _long(day: date) -> str:
-    return dateformat.format(day, "j F Y")
 
 
 def clock_tag(status: ClockStatus) -> Tag:

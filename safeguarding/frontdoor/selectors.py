@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from safeguarding.assessments.models import Assessment, AssessmentCompletion, CINPlan, CINPlanEnd
 from safeguarding.core import calendar, clocks
+from safeguarding.core.calendar import long_date
 from safeguarding.core.clocks import ClockState, ClockStatus
 from safeguarding.earlyhelp.models import EarlyHelpEpisode
 from safeguarding.frontdoor.models import (
@@ -48,10 +49,6 @@ _TAGS = {
     ClockState.MET: ("{done} in time", "govuk-tag--green"),
     ClockState.MET_LATE: ("{done} late", "govuk-tag--orange"),
 }
-
-
-def long_date(d: dt.date) -> str:
-    return dateformat.format(d, "j F Y")
 
 
 @dataclass(frozen=True)

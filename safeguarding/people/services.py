@@ -24,6 +24,7 @@ from safeguarding.access.permissions import Basis, basis_for, may_amend_child_de
 from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.signal_rules import signals_evaluate, signals_evaluate_household
+from safeguarding.core.calendar import long_date as _long
 from safeguarding.people.codes import Disability, Ethnicity, Sex
 from safeguarding.people.identifiers import nhs_number_valid, normalise_nhs_number, normalise_upn, upn_valid
 from safeguarding.people.matching import name_key, sound_key
@@ -221,10 +222,6 @@ def _require_amender(by: User) -> None:
 def _locked(child: Child) -> Child:
     """The child's row, locked: two people correcting one child queue one behind the other."""
     return Child.objects.select_for_update().get(pk=child.pk)
-
-
-def _long(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def _full_name(first_name: str, middle_names: str, last_name: str) -> str:

@@ -1,28 +1,20 @@
 """What every early help service shares: dates, the open-episode lock, chronology and audit."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from safeguarding.access.models import User
 from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record
+from safeguarding.core.calendar import day_moment as aware
 from safeguarding.core.errors import DomainError
 from safeguarding.earlyhelp.models import EarlyHelpClosure, EarlyHelpEpisode
 
 CLOSED = "This early help episode has ended. Start a new episode to work with the family again"
-
-
-def aware(day: date) -> datetime:
-    """A date as a moment for the chronology: 9am local time that day."""
-    return timezone.make_aware(datetime.combine(day, time(9)))
-
-
-def long_date(day: date) -> str:
-    return dateformat.format(day, "j F Y")
 
 
 def today() -> date:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from safeguarding.access.models import Agency, InvolvementBasis, User
 from safeguarding.access.services import involvement_ensure, team_member_add, team_member_end
+from safeguarding.core.calendar import long_date
 from safeguarding.core.errors import DomainError
 from safeguarding.earlyhelp.models import (
     ClosureReason,
@@ -27,7 +28,6 @@ from safeguarding.earlyhelp.services._common import (
     audit_create,
     chronicle,
     locked_open,
-    long_date,
     not_future,
     required_text,
     today,

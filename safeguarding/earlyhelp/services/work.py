@@ -11,6 +11,7 @@ from django.db import transaction
 
 from safeguarding.access.models import Agency, User
 from safeguarding.access.services import team_member_add
+from safeguarding.core.calendar import long_date
 from safeguarding.core.errors import DomainError
 from safeguarding.earlyhelp.codes import NEED_KEYS, need_label
 from safeguarding.earlyhelp.models import ClosureReason as Reason
@@ -28,7 +29,6 @@ from safeguarding.earlyhelp.services._common import (
     audit_create,
     chronicle,
     locked_open,
-    long_date,
     not_future,
     required_text,
     today,

@@ -1,15 +1,15 @@
 """What every protection service shares: who may record, dates, attendee rows, team membership."""
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
 
 from safeguarding.access.models import Agency, ChildTeamMembership, User
 from safeguarding.access.services import team_member_add
 from safeguarding.core import calendar
+from safeguarding.core.calendar import long_date
 from safeguarding.core.errors import DomainError
 from safeguarding.frontdoor.models import Referral, ReferralClosure
 from safeguarding.people.models import Child
@@ -40,15 +40,6 @@ class InviteeInput(NamedTuple):
     attended: bool = True
     report_provided: bool = False
     report_summary: str = ""
-
-
-def long_date(value: date) -> str:
-    return formats.date_format(value, "j F Y")
-
-
-def at_nine(value: date) -> datetime:
-    """A date recorded on the pathway as a moment, for the chronology."""
-    return timezone.make_aware(datetime.combine(value, time(9)))
 
 
 def require_recorder(by: User, what: str) -> None:

@@ -11,6 +11,7 @@ from safeguarding.access.models import User
 from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record
+from safeguarding.core.calendar import day_moment as at_nine
 from safeguarding.core.clocks import ClockState, clock_status
 from safeguarding.core.errors import DomainError
 from safeguarding.pathway.projection import refreshes_clocks
@@ -32,7 +33,6 @@ from safeguarding.protection.permissions import is_social_worker
 from safeguarding.protection.services._common import (
     INVITEE_CAPACITY,
     InviteeInput,
-    at_nine,
     check_date,
     check_text,
     clean_people,

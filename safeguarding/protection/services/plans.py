@@ -12,6 +12,7 @@ from safeguarding.access.services import team_member_end
 from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record
+from safeguarding.core.calendar import day_moment as at_nine
 from safeguarding.core.errors import DomainError
 from safeguarding.pathway.projection import refreshes_clocks
 from safeguarding.people.models import ChildStatus
@@ -31,7 +32,6 @@ from safeguarding.protection.models import (
 from safeguarding.protection.selectors import plan_membership_ids
 from safeguarding.protection.services._common import (
     CORE_GROUP_CAPACITY,
-    at_nine,
     check_date,
     check_text,
     join_team,

@@ -15,6 +15,7 @@ from safeguarding.access.models import User
 from safeguarding.audit.models import Action
 from safeguarding.audit.services import audit_record
 from safeguarding.concerns.chronology import chronology_record
+from safeguarding.core.calendar import day_moment as at_nine
 from safeguarding.core.errors import DomainError
 from safeguarding.frontdoor.models import Referral
 from safeguarding.pathway.projection import refreshes_clocks
@@ -31,7 +32,6 @@ from safeguarding.protection.models import (
 from safeguarding.protection.permissions import is_social_worker, may_complete_section47
 from safeguarding.protection.services._common import (
     AttendeeInput,
-    at_nine,
     check_date,
     check_text,
     clean_people,
