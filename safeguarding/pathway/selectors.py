@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from safeguarding.access.models import User
-from safeguarding.assessments.models import CINPlan
+from safeguarding.assessments.models import Assessment, CINPlan
 from safeguarding.core import calendar, clocks
 from safeguarding.earlyhelp.models import EarlyHelpEpisode
 from safeguarding.frontdoor.models import Referral
@@ -250,3 +250,20 @@ def child_open_episodes(child: Child) -> list[EpisodeSummary]:
         for pk, started in qs.order_by(field, "pk").values_list("pk", field)
     ]
     return sorted(episodes, key=lambda e: e.started_on)
+
+
+def awaiting_authorisation(user: User, *, limit: int = 100) -> list[Assessment]:
+    """Completed assessments waiting for `user` to authorise them: those they supervise and,
+    for a social work manager, unsupervised ones led from their team. Never their own (the
+    rule of assessments.permissions.may_authorise). The assessment's clock has stopped, so
+    this is a list of its own on "My work". One query."""
+    q = Q(supervisor_id=user.pk)
+    role = user.role
+    if role is not None and role.is_manager and role.is_social_worker and user.team_id is not None:
+        q |= Q(supervisor__isnull=True, lead_practitioner__team_id=user.team_id)
+    return list(
+        Assessment.objects.filter(q, completion__isnull=False, authorisation__isnull=True)
+        .exclude(lead_practitioner_id=user.pk)
+        .select_related("child", "completion", "lead_practitioner")
+        .order_by("completion__completed_on", "pk")[:limit]
+    )

@@ -18,7 +18,12 @@ from django.views.decorators.http import require_GET
 from safeguarding.access.models import Team, User
 from safeguarding.core import calendar, clocks
 from safeguarding.pathway import permissions
-from safeguarding.pathway.selectors import clocks_for_practitioner, front_door_waiting, team_timeliness
+from safeguarding.pathway.selectors import (
+    awaiting_authorisation,
+    clocks_for_practitioner,
+    front_door_waiting,
+    team_timeliness,
+)
 
 PAGE_SIZE = 50
 ALL_TEAMS = "all"
@@ -60,6 +65,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "overdue": overdue,
         "due_soon": due_soon,
         "front_door": None,
+        "to_authorise": awaiting_authorisation(user),
     }
     if permissions.may_decide_referrals(user):
         context["front_door"] = front_door_waiting(today)

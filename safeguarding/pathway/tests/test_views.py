@@ -10,8 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from safeguarding.access.models import AgencyKind, Team
+from safeguarding.assessments.models import AssessmentAuthorisation
 from safeguarding.pathway.projection import clock_rows_rebuild
-from safeguarding.pathway.tests.factories import AssessmentFactory, EpisodeFactory, PlanFactory
+from safeguarding.pathway.tests.factories import (
+    AssessmentCompletionFactory,
+    AssessmentFactory,
+    EpisodeFactory,
+    PlanFactory,
+)
 from tests.factories import AgencyFactory, ContactFactory, RoleFactory, UserFactory
 
 MY_WORK = "/my-work/"
@@ -112,6 +118,37 @@ def test_my_work_query_count_does_not_grow(as_user, social_worker, django_assert
         AssessmentFactory(lead_practitioner=social_worker)
     with django_assert_num_queries(len(one.captured_queries)):
         assert client.get(MY_WORK).status_code == 200
+
+
+def test_a_supervisor_is_asked_to_authorise_a_completed_assessment_and_the_lead_is_not(
+    as_user, social_worker, manager, social_care
+):
+    """The assessment's clock stops at completion, so authorisation is a list of its own: for
+    the named supervisor, and for a social work manager when the lead had no supervisor."""
+    fsw = UserFactory(username="fsw", first_name="Fay", last_name="Brooks", agency=social_care, team=manager.team)
+    supervised = AssessmentFactory(
+        lead_practitioner=fsw, supervisor=social_worker, referral__contact__child__display_name="Leo Carter"
+    )
+    AssessmentCompletionFactory(assessment=supervised)
+    unsupervised = AssessmentFactory(lead_practitioner=fsw, referral__contact__child__display_name="Mia Stone")
+    AssessmentCompletionFactory(assessment=unsupervised)
+    AssessmentFactory(
+        lead_practitioner=fsw, supervisor=social_worker, referral__contact__child__display_name="Zac Open"
+    )  # not completed
+
+    page = as_user(social_worker).get(MY_WORK).text
+    table = page[page.index('id="to-authorise"') : page.index("</table>", page.index('id="to-authorise"'))]
+    assert "Leo Carter" in table and "Fay Brooks" in table
+    assert "Mia Stone" not in table and "Zac Open" not in table
+    assert reverse("assessments:detail", args=[supervised.child_id, supervised.pk]) in table
+
+    managers = as_user(manager).get(MY_WORK).text
+    start = managers.index('id="to-authorise"')
+    assert "Mia Stone" in managers[start : managers.index("</table>", start)]
+    assert 'id="to-authorise"' not in as_user(fsw).get(MY_WORK).text  # never their own
+
+    AssessmentAuthorisation.objects.create(assessment=supervised, authorised_by=social_worker)
+    assert 'id="to-authorise"' not in as_user(social_worker).get(MY_WORK).text
 
 
 # --- Team timeliness -------------------------------------------------------------------------------
