@@ -1,5 +1,7 @@
 """Reading a letter the partnership sent. Printable; every reading is audited."""
 
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -41,3 +43,36 @@ def letter(request: HttpRequest, child_id: int, pk: int) -> HttpResponse:
         detail={"what": "letter", "basis": basis.value if basis is not Basis.NONE else "recipient"},
     )
     return render(request, "sharing/letter.html", {"letter": row, "basis": basis})
+
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def letters(request: HttpRequest) -> HttpResponse:
+    """Letters addressed to the practitioner or to their agency, newest first: the outcome
+    of an assessment sent to a school, the end of a plan sent to a conference invitee.
+
+    Listing shows each child's name, so the listing is audited (which letters were shown)."""
+    user = request.user
+    assert isinstance(user, User)
+    addressed = Q(recipient_user_id=user.pk)
+    if user.agency_id is not None:
+        addressed |= Q(recipient_agency_id=user.agency_id)
+    rows = Letter.objects.filter(addressed).select_related("child", "recipient_agency").order_by("-created_at", "-id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    audit_record(
+        actor=user,
+        action=Action.VIEW,
+        detail={"what": "letters list", "page": page.number, "letters": [letter.pk for letter in shown]},
+    )
+    return render(
+        request,
+        "sharing/letters.html",
+        {
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "letters": shown,
+        },
+    )

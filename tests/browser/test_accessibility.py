@@ -562,6 +562,7 @@ def test_referrer_pathway_pages(signed_in_page, live_server, axe_source, entitle
     expect(page.get_by_text("Initial child protection conference 10 June 2025").first).to_be_visible()
     axe.read(f"/children/{pathway.kids.ruby.pk}/contacts/{pathway.ruby_contact.pk}/")  # what the referrer sees
     axe.read(f"/children/{pathway.kids.ruby.pk}/letters/{pathway.letter.pk}/")
+    axe.read("/letters/")  # the feedback letter is listed to its recipient
     axe.read("/my-work/")
     axe.assert_clean()
 

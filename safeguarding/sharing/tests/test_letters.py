@@ -2,12 +2,14 @@
 who may read the child's whole record, and every reading audited."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from safeguarding.audit.models import Action, AuditEvent
 from safeguarding.sharing.models import Letter, LetterKind
 from safeguarding.sharing.services import letter_create
-from tests.factories import ContactFactory
+from tests.factories import ContactFactory, UserFactory
 
 
 @pytest.fixture
@@ -68,3 +70,51 @@ def test_a_letter_is_only_found_under_its_own_child(feedback, entitled, as_user)
     other = ContactFactory().child
     assert as_user(entitled).get(reverse("sharing:letter", args=[other.pk, feedback.pk])).status_code == 404
     assert Letter.objects.count() == 1
+
+
+def _letter(child, *, to_user=None, to_agency=None, subject="A letter"):  # type: ignore[no-untyped-def]
+    contact = ContactFactory(child=child)
+    return Letter.objects.create(
+        child=child,
+        kind=LetterKind.ASSESSMENT_OUTCOME_AGENCY,
+        recipient_name=to_user.display_name if to_user else "Colleague",
+        recipient_user=to_user,
+        recipient_agency=to_agency,
+        subject=subject,
+        body="What was decided.",
+        source_type="frontdoor.contact",
+        source_id=contact.pk,
+    )
+
+
+def test_the_letters_list_shows_what_was_sent_to_me_or_my_agency_only(child, entitled, other_agency, as_user):
+    colleague = UserFactory(username="teacher", agency=entitled.agency)
+    mine = _letter(child, to_user=entitled, subject="To the DSL")
+    ours = _letter(child, to_agency=entitled.agency, subject="To the school")
+    _letter(child, to_agency=other_agency.agency, subject="To the surgery")
+    page = as_user(colleague).get(reverse("sharing:letters")).text
+    assert "To the school" in page and "To the DSL" not in page and "To the surgery" not in page
+    page = as_user(entitled).get(reverse("sharing:letters")).text
+    assert "To the school" in page and "To the DSL" in page and "To the surgery" not in page
+    assert reverse("sharing:letter", args=[child.pk, mine.pk]) in page
+    shown = AuditEvent.objects.filter(actor=entitled, action=Action.VIEW, detail__what="letters list").get()
+    assert sorted(shown.detail["letters"]) == sorted([mine.pk, ours.pk])
+
+
+def test_someone_with_no_agency_and_no_letters_is_told_so(outsider, as_user):
+    assert 'id="no-letters"' in as_user(outsider).get(reverse("sharing:letters")).text
+
+
+def test_the_letters_list_runs_the_same_queries_for_one_letter_or_many(
+    child, entitled, as_user, django_assert_num_queries
+):
+    client = as_user(entitled)
+    _letter(child, to_user=entitled)
+    client.get(reverse("sharing:letters"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("sharing:letters"))
+    for n in range(60):
+        _letter(child, to_agency=entitled.agency, subject=f"Letter {n}")
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("sharing:letters")).text
+    assert "showing 1 to 50 of 61" in page
