@@ -16,6 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from safeguarding.audit.models import Action
+from safeguarding.audit.services import audit_record
 from safeguarding.core.errors import DomainError
 from safeguarding.core.forms import apply_service_errors
 from safeguarding.earlyhelp import permissions as perms
@@ -127,6 +129,12 @@ def mine(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(selectors.led_by(user), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     rows = [{"episode": ep, "clock": selectors.listed_review_clock(ep)} for ep in page.object_list]
+    # The list names children: which were shown, and to whom, is on the record.
+    audit_record(
+        actor=user,
+        action=Action.VIEW,
+        detail={"what": "early help I lead", "page": page.number, "episodes": [ep.pk for ep in page.object_list]},
+    )
     return render(
         request,
         "earlyhelp/mine.html",

@@ -78,6 +78,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     for c in contacts_on_page:
         decision = related(c, "decision")
         rows.append(outcomes.my_referral(c, letter_id=letters.get(decision.pk) if decision else None))
+    audit_record(
+        actor=user,
+        action=Action.VIEW,
+        detail={"what": "my referrals", "page": page.number, "contacts": [c.pk for c in contacts_on_page]},
+    )
     return render(
         request,
         "frontdoor/mine.html",

@@ -16,6 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from safeguarding.access.models import Team, User
+from safeguarding.audit.models import Action
+from safeguarding.audit.services import audit_record
 from safeguarding.core import calendar, clocks
 from safeguarding.pathway import permissions
 from safeguarding.pathway.selectors import (
@@ -54,6 +56,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
         list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
         if page.paginator.num_pages > 1
         else []
+    )
+    # The list names children: which were shown, and to whom, is on the record.
+    audit_record(
+        actor=user,
+        action=Action.VIEW,
+        detail={"what": "my work", "page": page.number, "children": sorted({c.child_id for c in page.object_list})},
     )
     overdue = sum(1 for c in items if c.state is clocks.ClockState.OVERDUE)
     due_soon = sum(1 for c in items if c.state is clocks.ClockState.DUE_SOON)

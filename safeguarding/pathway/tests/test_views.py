@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from safeguarding.access.models import AgencyKind, Team
 from safeguarding.assessments.models import AssessmentAuthorisation
+from safeguarding.audit.models import AuditEvent
 from safeguarding.pathway.projection import clock_rows_rebuild
 from safeguarding.pathway.tests.factories import (
     AssessmentCompletionFactory,
@@ -266,3 +267,21 @@ def test_the_front_door_is_in_the_navigation_only_for_those_who_decide(as_user, 
         pytest.skip("the front door queue is not there yet")
     assert f'href="{queue}"' in as_user(decider).get("/").text
     assert f'href="{queue}"' not in as_user(entitled).get("/").text
+
+
+def test_the_lists_that_name_children_are_audited(as_user, social_worker, entitled):
+    """My work, My referrals and Early help I lead each show children's names: each viewing
+    is recorded with which children or records were shown."""
+    episode = EpisodeFactory(lead_practitioner=social_worker)
+    as_user(social_worker).get(MY_WORK)
+    event = AuditEvent.objects.filter(actor=social_worker, detail__what="my work").get()
+    assert event.detail["children"] == [episode.child_id]
+    as_user(social_worker).get(reverse("earlyhelp:mine"))
+    assert AuditEvent.objects.filter(actor=social_worker, detail__what="early help I lead").get().detail[
+        "episodes"
+    ] == [episode.pk]
+    contact = ContactFactory(referrer=entitled)
+    as_user(entitled).get(reverse("frontdoor:mine"))
+    assert AuditEvent.objects.filter(actor=entitled, detail__what="my referrals").get().detail["contacts"] == [
+        contact.pk
+    ]
