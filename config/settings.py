@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "safeguarding.protection",
     "safeguarding.sharing",
     "safeguarding.pathway",
+    "safeguarding.linkage",
     "safeguarding.web",
     "safeguarding.synthetic",
 ]

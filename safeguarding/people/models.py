@@ -26,6 +26,12 @@ class Child(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set by linkage.services.child_merge when this record was found to be the same child as
+    # another; cleared by an unmerge. A merged record is kept, but found and shown only as a
+    # pointer to the survivor.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
 
     class Meta:
         verbose_name_plural = "children"

@@ -1,0 +1,299 @@
+"""The batch linkage engine: Splink over DuckDB on one machine, or over Spark.
+
+Training (expectation maximisation, no labelled data), prediction and clustering all run
+here, and the result of training is Splink's own settings dictionary with the m and u
+probabilities, which `LinkageModel.splink_settings` stores and `scoring.py` reads to score
+one record at a time with the same weights.
+
+The guard: a pair whose levels include one that does not allow auto-linking (first names
+that differ, an initial only, two different NHS numbers) is never clustered automatically,
+whatever its total weight: twins share everything but their first names.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from safeguarding.linkage import spec
+from safeguarding.linkage.features import COLUMNS
+
+logger = logging.getLogger(__name__)
+
+LIST_COLUMNS = ("first_keys", "first_variants", "last_keys")
+LIST_SEPARATOR = "|"
+
+# Defaults for a new model; a reviewer may change a model version's thresholds.
+DEFAULT_AUTO_LINK_WEIGHT = 20.0
+DEFAULT_REVIEW_WEIGHT = 6.0
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _table(name: str) -> str:
+    """Table names are ours, never a user's, but SQL is built from them: check the shape."""
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"Not a table name: {name!r}")
+    return name
+
+
+def probability(match_weight: float) -> float:
+    return 1.0 / (1.0 + 2.0 ** (-match_weight))
+
+
+def weight_of(probability_: float) -> float:
+    return math.log2(probability_ / (1.0 - probability_))
+
+
+@dataclass
+class Timings:
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, name: str, started: float) -> float:
+        self.seconds[name] = round(time.perf_counter() - started, 3)
+        return time.perf_counter()
+
+
+def _frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """Feature rows as strings only (lists joined), which DuckDB reads from pandas quickly."""
+    records = list(rows)
+    data: dict[str, list[Any]] = {column: [] for column in COLUMNS}
+    for row in records:
+        for column in COLUMNS:
+            value = row.get(column)
+            if column in LIST_COLUMNS and value is not None:
+                value = LIST_SEPARATOR.join(value)
+            data[column].append(value)
+    return pd.DataFrame(data, columns=list(COLUMNS), dtype=object)
+
+
+def load_duckdb(
+    con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[str, Any]], *, source: str | None = None
+) -> int:
+    """Create `table` in DuckDB from feature rows; lists become VARCHAR[]."""
+    frame = _frame(rows)
+    con.register("_incoming", frame)
+    selects = []
+    for column in COLUMNS:
+        if column in LIST_COLUMNS:
+            selects.append(
+                f"CASE WHEN {column} IS NULL THEN NULL ELSE string_split({column}, '{LIST_SEPARATOR}') END AS {column}"
+            )
+        else:
+            selects.append(f"CAST({column} AS VARCHAR) AS {column}")
+    if source is not None:
+        selects.append(f"'{source}' AS source_dataset")
+    # Built from our column names and a checked table name only.
+    con.execute(f"CREATE OR REPLACE TABLE {_table(table)} AS SELECT {', '.join(selects)} FROM _incoming")  # noqa: S608
+    con.unregister("_incoming")
+    return len(frame)
+
+
+def _db_api(con: duckdb.DuckDBPyConnection | None = None, spark: Any = None) -> Any:
+    if spark is not None:
+        from splink import SparkAPI
+
+        return SparkAPI(spark_session=spark)
+    from splink import DuckDBAPI
+
+    return DuckDBAPI(connection=con or duckdb.connect())
+
+
+def untrained_settings(link_type: str = "dedupe_only") -> dict[str, Any]:
+    return {
+        "link_type": link_type,
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": 1e-5,
+        "comparisons": spec.splink_comparisons(),
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in spec.BLOCKING_RULES],
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "additional_columns_to_retain": [],
+    }
+
+
+def _linker(tables: str | Sequence[str], settings: dict[str, Any], db_api: Any) -> Any:
+    from splink import Linker
+
+    return Linker(list(tables) if not isinstance(tables, str) else tables, settings, db_api=db_api)
+
+
+@dataclass
+class TrainingResult:
+    settings: dict[str, Any]
+    records: int
+    timings: Timings
+
+
+def train(
+    rows: Iterable[dict[str, Any]] | None = None,
+    *,
+    table: str = "linkage_input",
+    con: duckdb.DuckDBPyConnection | None = None,
+    spark: Any = None,
+    spark_frame: Any = None,
+    u_pairs: float = 2e6,
+    seed: int = 2023,
+) -> TrainingResult:
+    """Train on unlabelled records: the prior from near-certain rules, u by random sampling,
+    m by expectation maximisation on each of `spec.TRAINING_BLOCKS`."""
+    from splink import block_on  # noqa: F401  (imported so a missing splink fails here, clearly)
+
+    timings = Timings()
+    started = time.perf_counter()
+    if spark is not None:
+        db_api = _db_api(spark=spark)
+        input_table: Any = spark_frame
+        count = int(spark_frame.count())
+    else:
+        con = con or duckdb.connect()
+        if rows is not None:
+            count = load_duckdb(con, table, rows)
+        else:
+            count = int(con.execute(f"SELECT count(*) FROM {_table(table)}").fetchone()[0])  # type: ignore[index]  # noqa: S608
+        db_api = _db_api(con)
+        input_table = table
+    linker = _linker(input_table, untrained_settings(), db_api)
+    started = timings.lap("load", started)
+    linker.training.estimate_probability_two_random_records_match(
+        list(spec.DETERMINISTIC_RULES), recall=spec.DETERMINISTIC_RECALL
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
+    started = timings.lap("u", started)
+    for rule in spec.TRAINING_BLOCKS:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
+    timings.lap("em", started)
+    trained = neutral_untrained_levels(linker.misc.save_model_to_json())
+    return TrainingResult(settings=trained, records=count, timings=timings)
+
+
+def neutral_untrained_levels(settings: dict[str, Any]) -> dict[str, Any]:
+    """A level never seen in training gets weight 0 (m = u), stated in the settings, rather
+    than Splink's arbitrary defaults: no evidence either way. The auto-link guard, not a
+    guessed weight, keeps pairs with conflicting identifiers or first names out of auto-links."""
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if not m and not u:
+                level["m_probability"] = level["u_probability"] = 0.5
+            elif not m:
+                level["m_probability"] = u
+            elif not u:
+                level["u_probability"] = m
+    return settings
+
+
+@dataclass
+class Prediction:
+    """Scored pairs at or above the review weight, and the auto-link clusters."""
+
+    pairs: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, gamma_*, auto
+    clusters: dict[str, str]  # unique_id -> cluster id, auto-links only
+    timings: Timings
+    comparisons: int = 0
+
+
+def auto_link_allowed_sql() -> str:
+    """SQL over the gamma columns: true when no level of the pair forbids an auto-link."""
+    conditions = []
+    for comparison in spec.COMPARISONS:
+        forbidden = [str(i) for i, level in enumerate(comparison.levels) if not level.allows_auto_link]
+        if forbidden:
+            # Splink numbers levels from the top: the null level is -1, then n-1 .. 0.
+            gammas = [str(_gamma_of(comparison, int(i))) for i in forbidden]
+            conditions.append(f"gamma_{comparison.name} NOT IN ({', '.join(gammas)})")
+    return " AND ".join(conditions) or "TRUE"
+
+
+def _gamma_of(comparison: spec.Comparison, index: int) -> int:
+    """Splink's gamma value of the level at `index` (levels in order, null level first)."""
+    has_null = comparison.levels[0].is_null
+    if has_null and index == 0:
+        return -1
+    non_null = len(comparison.levels) - (1 if has_null else 0)
+    position = index - (1 if has_null else 0)
+    return non_null - 1 - position
+
+
+def level_index_of_gamma(comparison: spec.Comparison, gamma: int) -> int:
+    for index in range(len(comparison.levels)):
+        if _gamma_of(comparison, index) == gamma:
+            return index
+    raise ValueError(f"{comparison.name} has no level with gamma {gamma}")
+
+
+def predict(
+    settings: dict[str, Any],
+    *,
+    review_weight: float,
+    auto_link_weight: float,
+    rows: Iterable[dict[str, Any]] | None = None,
+    table: str | Sequence[str] = "linkage_input",
+    con: duckdb.DuckDBPyConnection | None = None,
+    spark: Any = None,
+    spark_frames: Any = None,
+    link_type: str = "dedupe_only",
+) -> Prediction:
+    """Score every blocked pair; keep those at or above the review weight; cluster the pairs
+    that may auto-link. `table` may be two tables to link (link_type "link_only")."""
+    from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+    timings = Timings()
+    started = time.perf_counter()
+    model = dict(settings)
+    model["link_type"] = link_type
+    model["retain_matching_columns"] = True
+    # The gamma (level) columns are needed for the auto-link guard and the reasons shown.
+    model["retain_intermediate_calculation_columns"] = True
+    if spark is not None:
+        db_api = _db_api(spark=spark)
+        inputs: Any = spark_frames
+    else:
+        con = con or duckdb.connect()
+        if rows is not None:
+            load_duckdb(con, str(table), rows)
+        db_api = _db_api(con)
+        inputs = table
+    linker = _linker(inputs, model, db_api)
+    predictions = linker.inference.predict(threshold_match_weight=review_weight)
+    started = timings.lap("predict", started)
+    guard = auto_link_allowed_sql()
+    if spark is None:
+        assert con is not None
+        # The guard is spec's SQL; the threshold a float; the table Splink's own.
+        auto = f"({guard}) AND match_weight >= {float(auto_link_weight)}"
+        pairs = con.execute(f"SELECT *, {auto} AS auto FROM {_table(predictions.physical_name)}").df()  # noqa: S608
+        auto_edges = pairs[pairs["auto"]][["unique_id_l", "unique_id_r", "match_probability"]]
+        nodes = _nodes(con, inputs, link_type)
+        con.register("_auto_edges", auto_edges)
+        con.register("_nodes", nodes)
+        clustered = cluster_pairwise_predictions_at_threshold(
+            "_nodes", "_auto_edges", db_api, node_id_column_name="unique_id", threshold_match_probability=0.0
+        )
+        frame = con.execute(f"SELECT unique_id, cluster_id FROM {_table(clustered.physical_name)}").df()  # noqa: S608
+        clusters = dict(zip(frame["unique_id"], frame["cluster_id"], strict=True))
+    else:
+        pairs = predictions.as_spark_dataframe().toPandas()
+        pairs["auto"] = [False] * len(pairs)
+        clusters = {}
+    timings.lap("cluster", started)
+    return Prediction(pairs=pairs, clusters=clusters, timings=timings)
+
+
+def _nodes(con: duckdb.DuckDBPyConnection, inputs: str | Sequence[str], link_type: str) -> pd.DataFrame:
+    tables = [inputs] if isinstance(inputs, str) else list(inputs)
+    if link_type == "dedupe_only":
+        return con.execute(f"SELECT unique_id FROM {_table(tables[0])}").df()  # noqa: S608
+    union = " UNION ALL ".join(f"SELECT unique_id FROM {_table(t)}" for t in tables)  # noqa: S608
+    return con.execute(union).df()
