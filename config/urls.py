@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("safeguarding.protection.urls")),
     path("", include("safeguarding.sharing.urls")),
     path("", include("safeguarding.pathway.urls")),
+    path("linkage/", include("safeguarding.linkage.urls")),
     path("audit/", include("safeguarding.audit.urls")),
     path("admin/", admin.site.urls),
 ]

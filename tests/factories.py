@@ -121,3 +121,63 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     def decision(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create and not hasattr(self.contact, "decision"):
             ContactDecisionFactory(contact=self.contact, decision=extracted or "assessment", decided_by=self.created_by)
+
+
+# --- Identity linkage ------------------------------------------------------------------------------
+
+
+class LinkageModelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "linkage.LinkageModel"
+
+    # Well above the versions a training run starts from, so the two never collide.
+    version = factory.Sequence(lambda n: 1000 + n)
+    splink_settings = factory.LazyFunction(dict)
+    trained_on_records = 1000
+    auto_link_weight = 12.0
+    review_weight = 4.0
+    is_active = False
+
+
+class SourceRecordFactory(factory.django.DjangoModelFactory):
+    """One agency's record of a child, linked by an exact identifier."""
+
+    class Meta:
+        model = "linkage.SourceRecord"
+
+    agency = factory.SubFactory(AgencyFactory)
+    source = "school_roll"
+    source_key = factory.Sequence(lambda n: f"KEY{n:06d}")
+    first_name = "Amelia"
+    last_name = "Jones"
+    date_of_birth = dt.date(2015, 6, 1)
+    sex = "F"
+    child = factory.SubFactory(ChildFactory)
+    link_method = "identifier"
+
+
+class ReviewPairFactory(factory.django.DjangoModelFactory):
+    """Two children waiting for clerical review (put in the order the table requires)."""
+
+    class Meta:
+        model = "linkage.ReviewPair"
+
+    child_a = factory.SubFactory(ChildFactory)
+    child_b = factory.SubFactory(ChildFactory)
+    match_weight = 8.0
+    match_probability = factory.LazyAttribute(lambda o: 1.0 / (1.0 + 2.0 ** (-o.match_weight)))
+    comparison = factory.LazyFunction(
+        lambda: [
+            {"comparison": "First name", "level": "Nickname or variant", "weight": 3.1},
+            {"comparison": "Date of birth", "level": "Day and month transposed", "weight": 2.4},
+            {"comparison": "Sex", "level": "Different", "weight": -1.5},
+        ]
+    )
+    model = factory.SubFactory(LinkageModelFactory)
+    found_by = "test"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs["child_a"].pk > kwargs["child_b"].pk:
+            kwargs["child_a"], kwargs["child_b"] = kwargs["child_b"], kwargs["child_a"]
+        return super()._create(model_class, *args, **kwargs)

@@ -24,15 +24,15 @@ import duckdb
 import pandas as pd
 
 from safeguarding.linkage import spec
-from safeguarding.linkage.features import COLUMNS
+from safeguarding.linkage.features import COLUMNS, common_name_threshold
 
 logger = logging.getLogger(__name__)
 
-LIST_COLUMNS = ("first_keys", "first_variants", "last_keys")
+LIST_COLUMNS = ("first_keys", "first_variants", "first_wide", "last_keys")
 LIST_SEPARATOR = "|"
 
 # Defaults for a new model; a reviewer may change a model version's thresholds.
-DEFAULT_AUTO_LINK_WEIGHT = 20.0
+DEFAULT_AUTO_LINK_WEIGHT = 11.0
 DEFAULT_REVIEW_WEIGHT = 6.0
 
 
@@ -93,9 +93,21 @@ def load_duckdb(
     if source is not None:
         selects.append(f"'{source}' AS source_dataset")
     # Built from our column names and a checked table name only.
-    con.execute(f"CREATE OR REPLACE TABLE {_table(table)} AS SELECT {', '.join(selects)} FROM _incoming")  # noqa: S608
+    run_sql(con, f"CREATE OR REPLACE TABLE {_table(table)} AS SELECT {', '.join(selects)} FROM _incoming")  # noqa: S608
     con.unregister("_incoming")
+    threshold = common_name_threshold(len(frame))
+    run_sql(
+        con,
+        f"UPDATE {_table(table)} SET first_common = 'y' WHERE first_key IN "  # noqa: S608
+        f"(SELECT first_key FROM {_table(table)} GROUP BY first_key HAVING count(*) >= {threshold})",
+    )
     return len(frame)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """A statement whose result nobody reads: DuckDB 2 keeps the connection busy until it is
+    fetched."""
+    con.execute(sql).fetchall()
 
 
 def _db_api(con: duckdb.DuckDBPyConnection | None = None, spark: Any = None) -> Any:
@@ -159,7 +171,7 @@ def train(
         if rows is not None:
             count = load_duckdb(con, table, rows)
         else:
-            count = int(con.execute(f"SELECT count(*) FROM {_table(table)}").fetchone()[0])  # type: ignore[index]  # noqa: S608
+            count = int(con.execute(f"SELECT count(*) FROM {_table(table)}").fetchall()[0][0])  # noqa: S608
         db_api = _db_api(con)
         input_table = table
     linker = _linker(input_table, untrained_settings(), db_api)
@@ -202,6 +214,12 @@ class Prediction:
     clusters: dict[str, str]  # unique_id -> cluster id, auto-links only
     timings: Timings
     comparisons: int = 0
+
+
+# What a run keeps of each pair: who, how strongly, and each comparison's level.
+_PAIR_COLUMNS = ", ".join(
+    ["unique_id_l", "unique_id_r", "match_weight", "match_probability"] + [f"gamma_{c.name}" for c in spec.COMPARISONS]
+)
 
 
 def auto_link_allowed_sql() -> str:
@@ -247,8 +265,6 @@ def predict(
 ) -> Prediction:
     """Score every blocked pair; keep those at or above the review weight; cluster the pairs
     that may auto-link. `table` may be two tables to link (link_type "link_only")."""
-    from splink.clustering import cluster_pairwise_predictions_at_threshold
-
     timings = Timings()
     started = time.perf_counter()
     model = dict(settings)
@@ -269,31 +285,79 @@ def predict(
     predictions = linker.inference.predict(threshold_match_weight=review_weight)
     started = timings.lap("predict", started)
     guard = auto_link_allowed_sql()
+    # The guard is spec's SQL; the threshold a float; the table Splink's own.
+    auto = f"({guard}) AND match_weight >= {float(auto_link_weight)}"
     if spark is None:
         assert con is not None
-        # The guard is spec's SQL; the threshold a float; the table Splink's own.
-        auto = f"({guard}) AND match_weight >= {float(auto_link_weight)}"
-        pairs = con.execute(f"SELECT *, {auto} AS auto FROM {_table(predictions.physical_name)}").df()  # noqa: S608
-        auto_edges = pairs[pairs["auto"]][["unique_id_l", "unique_id_r", "match_probability"]]
-        nodes = _nodes(con, inputs, link_type)
-        con.register("_auto_edges", auto_edges)
-        con.register("_nodes", nodes)
-        clustered = cluster_pairwise_predictions_at_threshold(
-            "_nodes", "_auto_edges", db_api, node_id_column_name="unique_id", threshold_match_probability=0.0
-        )
-        frame = con.execute(f"SELECT unique_id, cluster_id FROM {_table(clustered.physical_name)}").df()  # noqa: S608
-        clusters = dict(zip(frame["unique_id"], frame["cluster_id"], strict=True))
+        pairs = con.execute(f"SELECT {_PAIR_COLUMNS}, {auto} AS auto FROM {_table(predictions.physical_name)}").df()  # noqa: S608
+        identifiers = _identifiers_duckdb(con, inputs)
     else:
-        pairs = predictions.as_spark_dataframe().toPandas()
-        pairs["auto"] = [False] * len(pairs)
-        clusters = {}
+        frame = spark.sql(f"SELECT {_PAIR_COLUMNS}, {auto} AS auto FROM {_table(predictions.physical_name)}")  # noqa: S608
+        pairs = frame.toPandas()
+        identifiers = _identifiers_spark(spark_frames)
+    auto_pairs = pairs[pairs["auto"]].sort_values("match_weight", ascending=False, kind="stable")
+    clusters = constrained_clusters(zip(auto_pairs["unique_id_l"], auto_pairs["unique_id_r"], strict=True), identifiers)
     timings.lap("cluster", started)
     return Prediction(pairs=pairs, clusters=clusters, timings=timings)
 
 
-def _nodes(con: duckdb.DuckDBPyConnection, inputs: str | Sequence[str], link_type: str) -> pd.DataFrame:
+Identifiers = dict[str, tuple[str | None, str | None]]
+
+
+def _identifiers_duckdb(con: duckdb.DuckDBPyConnection, inputs: str | Sequence[str]) -> Identifiers:
     tables = [inputs] if isinstance(inputs, str) else list(inputs)
-    if link_type == "dedupe_only":
-        return con.execute(f"SELECT unique_id FROM {_table(tables[0])}").df()  # noqa: S608
-    union = " UNION ALL ".join(f"SELECT unique_id FROM {_table(t)}" for t in tables)  # noqa: S608
-    return con.execute(union).df()
+    out: Identifiers = {}
+    for table in tables:
+        rows = con.execute(
+            f"SELECT unique_id, nhs_number, upn FROM {_table(table)} "  # noqa: S608
+            "WHERE nhs_number IS NOT NULL OR upn IS NOT NULL"
+        ).fetchall()
+        out.update((uid, (nhs, upn)) for uid, nhs, upn in rows)
+    return out
+
+
+def _identifiers_spark(frames: Any) -> Identifiers:
+    out: Identifiers = {}
+    for frame in frames if isinstance(frames, list | tuple) else [frames]:
+        rows = frame.where("nhs_number IS NOT NULL OR upn IS NOT NULL").select("unique_id", "nhs_number", "upn")
+        out.update((r["unique_id"], (r["nhs_number"], r["upn"])) for r in rows.collect())
+    return out
+
+
+def constrained_clusters(edges: Iterable[tuple[str, str]], identifiers: Identifiers) -> dict[str, str]:
+    """Connected components of the auto-link edges, strongest first, refusing any join that
+    would put two different NHS numbers or two different UPNs in one cluster.
+
+    Plain connected components (what Splink's clustering does) chains: twin A's record links
+    to a record with only an initial, which links to twin B's. A cluster holding two NHS
+    numbers is two children, so that join is refused, and the weaker evidence loses. Splink
+    has no cannot-link constraint, so this union-find is ours (ADR 9)."""
+    parent: dict[str, str] = {}
+    nhs: dict[str, str | None] = {}
+    upn: dict[str, str | None] = {}
+
+    def find(node: str) -> str:
+        if node not in parent:
+            parent[node] = node
+            ids = identifiers.get(node, (None, None))
+            nhs[node], upn[node] = ids
+            return node
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    for left, right in edges:
+        a, b = find(left), find(right)
+        if a == b:
+            continue
+        if nhs[a] and nhs[b] and nhs[a] != nhs[b]:
+            continue
+        if upn[a] and upn[b] and upn[a] != upn[b]:
+            continue
+        parent[b] = a
+        nhs[a] = nhs[a] or nhs[b]
+        upn[a] = upn[a] or upn[b]
+    return {node: find(node) for node in list(parent)}

@@ -8,13 +8,14 @@ is a child the one-record matcher fetches.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from safeguarding.linkage.features import PersonRecord, features
+from safeguarding.linkage.features import KNOWN_FIRST_NAMES, PersonRecord, common_name_threshold, features
 from safeguarding.people.models import Child, ChildAddress, ChildName, NameKind, SchoolEnrolment
 
 # Enough for a common name at a busy postcode; an incoming record with more candidates than
@@ -59,8 +60,38 @@ def person_of(child: Child) -> PersonRecord:
     )
 
 
+_KNOWN_TTL_SECONDS = 600
+_known: tuple[float, frozenset[str]] | None = None
+
+
+def known_first_names() -> frozenset[str]:
+    """The static list of given names plus the first names common in this index (as a batch
+    run marks those common in its file), recounted every ten minutes."""
+    global _known
+    now = time.monotonic()
+    if _known is not None and now - _known[0] < _KNOWN_TTL_SECONDS:
+        return _known[1]
+    threshold = common_name_threshold(active_children().count())
+    common = (
+        ChildName.objects.filter(child__merged_into__isnull=True)
+        .values("first_key")
+        .annotate(n=Count("id"))
+        .filter(n__gte=threshold)
+        .values_list("first_key", flat=True)
+    )
+    names = KNOWN_FIRST_NAMES | frozenset(common)
+    _known = (now, names)
+    return names
+
+
+def forget_known_first_names() -> None:
+    global _known
+    _known = None
+
+
 def child_features(children: Iterable[Child]) -> dict[int, dict[str, Any]]:
-    return {child.pk: features(str(child.pk), person_of(child)) for child in children}
+    known = known_first_names()
+    return {child.pk: features(str(child.pk), person_of(child), known_first_names=known) for child in children}
 
 
 def active_children() -> QuerySet[Child]:
@@ -76,7 +107,7 @@ def iter_index(batch: int = 5000) -> Iterator[dict[str, Any]]:
         if not chunk:
             return
         for child in chunk:
-            yield features(str(child.pk), person_of(child))
+            yield features(str(child.pk), person_of(child), known_first_names=KNOWN_FIRST_NAMES)
         last = chunk[-1].pk
 
 

@@ -67,8 +67,9 @@ class CompiledModel:
         by_name = {c["output_column_name"]: c for c in settings["comparisons"]}
         self.weights: list[tuple[spec.Comparison, tuple[float, ...]]] = []
         for comparison in spec.COMPARISONS:
-            trained = by_name.get(comparison.name)
-            if trained is None or len(trained["comparison_levels"]) != len(comparison.levels):
+            trained = by_name.get(comparison.name) or {"comparison_levels": []}
+            labels = [level["label_for_charts"] for level in trained["comparison_levels"]]
+            if labels != [level.label for level in comparison.levels]:
                 raise ValueError(f"The model does not match this version's comparison {comparison.name!r}: retrain it")
             self.weights.append((comparison, tuple(_weight(level) for level in trained["comparison_levels"])))
 

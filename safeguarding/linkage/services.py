@@ -113,7 +113,7 @@ def match_person(
 ) -> MatchOutcome:
     """Score the person against the index. Reads only: nothing is created or linked."""
     model, compiled = active_model()
-    row = features("incoming", person)
+    row = features("incoming", person, known_first_names=index.known_first_names())
     found = _identifier_child(person, la_child_id)
     children = index.candidate_children(row, exclude=exclude)
     if found and found[0].pk not in {c.pk for c in children}:

@@ -96,6 +96,10 @@ def _nickname(left: Row, right: Row) -> bool:
     )
 
 
+def _wide_nickname(left: Row, right: Row) -> bool:
+    return _any_shared("first_wide", "first_keys")(left, right) or _any_shared("first_wide", "first_keys")(right, left)
+
+
 def _initial(left: Row, right: Row) -> bool:
     return (
         _eq(left, right, "first_initial")
@@ -145,9 +149,22 @@ FIRST_NAME = Comparison(
             _nickname,
         ),
         Level(
+            "Nicknames of the same name (such as Alex and Sasha)",
+            "list_has_any(l.first_wide, r.first_keys) OR list_has_any(r.first_wide, l.first_keys)",
+            _wide_nickname,
+            allows_auto_link=False,
+        ),
+        Level(
             "First names spelt almost the same",
+            "jaro_winkler_similarity(l.first_key, r.first_key) >= 0.88"
+            " AND NOT (l.first_common = 'y' AND r.first_common = 'y')",
+            lambda a, b: _jw("first_key", 0.88)(a, b) and not (a.get("first_common") == "y" == b.get("first_common")),
+        ),
+        Level(
+            "Two different names that look alike (such as Sophie and Sophia)",
             "jaro_winkler_similarity(l.first_key, r.first_key) >= 0.88",
             _jw("first_key", 0.88),
+            allows_auto_link=False,
         ),
         Level(
             "First names spelt similarly",
@@ -179,9 +196,10 @@ LAST_NAME = Comparison(
         ),
         Level(
             "Surnames spelt almost the same",
-            "jaro_winkler_similarity(l.last_key, r.last_key) >= 0.9",
-            _jw("last_key", 0.9),
+            "jaro_winkler_similarity(l.last_key, r.last_key) >= 0.88",
+            _jw("last_key", 0.88),
         ),
+        Level("Surnames sound the same", "l.last_sound = r.last_sound", _exact("last_sound")),
         Level(
             "Surnames spelt similarly",
             "jaro_winkler_similarity(l.last_key, r.last_key) >= 0.8",
@@ -214,7 +232,8 @@ SEX = Comparison(
     (
         Level("Sex missing", _null_sql("sex"), _null("sex"), is_null=True),
         Level("Same sex", "l.sex = r.sex", _exact("sex")),
-        Level("Different sex", "ELSE", _else),
+        # Twins of different sex share everything else; a wrong sex on one record is rarer.
+        Level("Different sex", "ELSE", _else, allows_auto_link=False),
     ),
 )
 

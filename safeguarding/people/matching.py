@@ -122,6 +122,22 @@ def name_variants(first_name: str) -> frozenset[str]:
     return frozenset(v for v in variants if v)
 
 
+@lru_cache(maxsize=20_000)
+def direct_name_variants(first_name: str) -> frozenset[str]:
+    """The name itself, its formal names and its own diminutives (Alex -> Alexander, Alexandra;
+    Alexander -> Alex, Sasha), but not the other diminutives of its formal names (Alex is not
+    Sasha here): two diminutives of one name are weaker evidence (Ellie and Ella may be twins)."""
+    key = name_key(first_name)
+    if not key:
+        return frozenset()
+    variants = {key}
+    variants.update(name_key(n) for n in _nicknamer.canonicals_of(key))
+    variants.update(name_key(n) for n in _nicknamer.nicknames_of(key))
+    variants.update(_BRITISH_CANONICALS.get(key, ()))
+    variants.update(BRITISH_NICKNAMES.get(key, ()))
+    return frozenset(v for v in variants if v)
+
+
 def similarity(a: str, b: str) -> float:
     """Jaro-Winkler on name keys, 0..1."""
     if not a or not b:

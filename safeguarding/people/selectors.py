@@ -173,7 +173,14 @@ def search_children(query: SearchQuery, *, limit: int = 25) -> list[SearchResult
             ident_filter |= Q(nhs_number=nhs)
         if upn:
             ident_filter |= Q(upn=upn)
-        children = _with_summary(Child.objects.filter(ident_filter).order_by("pk"))
+        # A merged record is found only as the record it was merged into (linkage.merge).
+        found = Child.objects.filter(ident_filter)
+        children = _with_summary(
+            Child.objects.filter(
+                Q(pk__in=found.filter(merged_into__isnull=True).values("pk"))
+                | Q(pk__in=found.filter(merged_into__isnull=False).values("merged_into_id"))
+            ).order_by("pk")
+        )
         return [SearchResult(c, 1.0, None, ["identifier matches"]) for c in children[:limit]]
 
     readings = _name_readings(query.name)
@@ -184,7 +191,7 @@ def search_children(query: SearchQuery, *, limit: int = 25) -> list[SearchResult
         # A name was typed but none of it can match a name key (only punctuation, say):
         # return nothing rather than every child.
         return []
-    candidates = Child.objects.all()
+    candidates = Child.objects.filter(merged_into__isnull=True)
     if query.postcode.strip():
         pc = "".join(query.postcode.split()).upper()
         spaced = f"{pc[:-3]} {pc[-3:]}" if len(pc) > 3 else pc
@@ -221,7 +228,7 @@ def _search_by_name(
 
     The threshold is on the name alone: a wrong or missing date of birth (common between
     agencies) must not hide a child whose name matches well."""
-    rows = ChildName.objects.filter(name_filter)
+    rows = ChildName.objects.filter(name_filter, child__merged_into__isnull=True)
     if query.postcode.strip() or query.school_id:
         rows = rows.filter(child_id__in=candidates.values("pk"))
     best: dict[int, tuple[float, int]] = {}
@@ -329,6 +336,13 @@ def search_audited(user: Any, query: SearchQuery, *, limit: int = 25) -> list[Se
         detail={**query.as_audit(), "results": len(results)},
     )
     return results
+
+
+def merged_into(child_id: int) -> tuple[int, str] | None:
+    """(the survivor's pk, this record's LA child ID) if this record was merged into another."""
+    row = Child.objects.filter(pk=child_id, merged_into__isnull=False).values_list("merged_into_id", "la_child_id")
+    found = row.first()
+    return (found[0], found[1]) if found else None
 
 
 def child_exists(child_id: int) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -40,6 +41,7 @@ from safeguarding.people.selectors import (
     break_glass_expires_at,
     child_exists,
     child_identity,
+    merged_into,
     search_audited,
 )
 
@@ -344,6 +346,21 @@ def _chronology_context(request: HttpRequest, user: User, child: Child, basis: B
 @login_required
 def record(request: HttpRequest, child_id: int) -> HttpResponse:
     user = _user(request)
+    pointer = merged_into(child_id)
+    if pointer is not None:
+        # A merged record shows only as the record it was merged into (linkage.merge):
+        # opening it is opening the survivor, so the survivor's access rules apply.
+        survivor_id, la_child_id = pointer
+        try:
+            child_for(user, survivor_id, action=Action.VIEW, what="record (merged record followed)")
+        except NoRelationship:
+            return _no_relationship(request, survivor_id)
+        messages.info(
+            request,
+            f"The record with LA child ID {la_child_id} was found to be the same child as this one "
+            "and merged into this record",
+        )
+        return redirect("people:record", survivor_id)
     target = _partial_target(request)
     results_only = target is not None
     try:
