@@ -36,11 +36,21 @@ def child_for(user: User, child_id: int, *, action: Action = Action.VIEW, what: 
     child = Child.objects.filter(pk=child_id).first()
     if child is None:
         raise Http404("No such child")
+    opened = child.pk
+    # A record merged into another (linkage.merge) is the survivor now: every page and every
+    # write about the merged record reaches the survivor, access-checked on the survivor.
+    for _ in range(10):
+        if child.merged_into_id is None:
+            break
+        child = Child.objects.get(pk=child.merged_into_id)
+    detail: dict[str, object] = {"what": what}
+    if child.pk != opened:
+        detail["opened_merged_record"] = opened
     basis = basis_for(user, child.pk)
     if basis is Basis.NONE:
-        audit_record(actor=user, action=Action.DENIED, child=child, detail={"what": what})
+        audit_record(actor=user, action=Action.DENIED, child=child, detail=detail)
         raise NoRelationship(child.pk)
-    audit_record(actor=user, action=action, child=child, detail={"what": what, "basis": basis.value})
+    audit_record(actor=user, action=action, child=child, detail={**detail, "basis": basis.value})
     return child, basis
 
 

@@ -6,6 +6,7 @@ then checks that the entry is one the user may see (`entries_visible_to`).
 """
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -38,10 +39,14 @@ from safeguarding.concerns.services import (
 )
 from safeguarding.core.errors import NoRelationship
 from safeguarding.core.forms import apply_service_errors
+from safeguarding.linkage.features import PersonRecord
+from safeguarding.linkage.services import ENTRY_MAX_SHOWN, ENTRY_SHOW_WEIGHT, Candidate, NoModel, match_person
+from safeguarding.linkage.templatetags.linkage_text import evidence, percent
 from safeguarding.people.models import Child
-from safeguarding.people.selectors import SearchQuery, SearchResult, search_children
+from safeguarding.people.selectors import SearchQuery, search_children
 
-LIKELY_MATCH = 0.8
+logger = logging.getLogger(__name__)
+SEARCH_LIKELY_MATCH = 0.8
 EntryT = TypeVar("EntryT", Concern, AgencyEvent)
 
 FIELD_LABELS = {
@@ -143,28 +148,134 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def _likely_matches(user: User, form: RecordForNewChildForm) -> list[SearchResult]:
-    """Children already in the index who may be this child (audited as a search)."""
-    d = form.cleaned_data
+@dataclass(frozen=True)
+class MatchReason:
+    """One detail the linkage model compared, as the person choosing reads it."""
+
+    comparison: str  # "Date of birth"
+    level: str  # "Day and month transposed"
+    weight: float  # bits; positive counts for a match
+    evidence: str  # "Strong evidence for a match"
+
+
+@dataclass(frozen=True)
+class LikelyMatch:
+    """A child already in the index who may be the child described, and why."""
+
+    child: Child
+    postcode: str
+    schools: tuple[str, ...]
+    identifier: str = ""  # "Same NHS number", "Same UPN"
+    likelihood: str = ""  # "Very likely the same child", from the weight against the thresholds
+    probability: str = ""  # "99.9%"
+    reasons: tuple[MatchReason, ...] = ()
+    # Only when no linkage model is active: the index search's own reasons, in words.
+    search_reasons: tuple[str, ...] = ()
+
+
+def _postcode(child: Child) -> str:
+    addresses = getattr(child, "linkage_addresses", None) or getattr(child, "current_addresses", None) or []
+    return str(addresses[0].address.postcode) if addresses else child.current_postcode
+
+
+def _schools(child: Child) -> tuple[str, ...]:
+    enrolments = getattr(child, "linkage_enrolments", None) or getattr(child, "current_enrolments", None) or []
+    return tuple(dict.fromkeys(e.school.name for e in enrolments))
+
+
+def _likelihood(candidate: Candidate, auto_link_weight: float, review_weight: float) -> str:
+    if candidate.match_weight >= auto_link_weight:
+        return "Very likely the same child"
+    if candidate.match_weight >= review_weight:
+        return "Possibly the same child"
+    if candidate.identifier:
+        # Shown only because an identifier matched: say plainly that nothing else agrees.
+        return "The other details do not suggest the same child"
+    return "Less likely, but check before adding a new child"
+
+
+def _person(d: dict[str, Any]) -> PersonRecord:
+    return PersonRecord(
+        first_names=(d["first_name"],),
+        last_names=(d["last_name"],),
+        date_of_birth=d["date_of_birth"] or d["expected_date_of_birth"],
+        sex=d["sex"],
+        postcode=d["postcode"],
+        address=d["address_line1"],
+        nhs_number=d["nhs_number"],
+        upn=d["upn"],
+    )
+
+
+def _search_matches(d: dict[str, Any]) -> list[LikelyMatch]:
+    """With no linkage model active (never after migrating, which installs one): the index
+    search, so that the check before adding a child is never skipped."""
+    logger.warning("No linkage model is active: the new-child check falls back to the index search")
     query = SearchQuery(
         name=f"{d['first_name']} {d['last_name']}", date_of_birth=d["date_of_birth"] or d["expected_date_of_birth"]
     )
-    found = {r.child.pk: r for r in search_children(query) if r.score >= LIKELY_MATCH}
+    found = {r.child.pk: r for r in search_children(query) if r.score >= SEARCH_LIKELY_MATCH}
     for identifier in (d["nhs_number"], d["upn"]):
         if identifier:
             for r in search_children(SearchQuery(identifier=identifier)):
                 found.setdefault(r.child.pk, r)
+    ranked = sorted(found.values(), key=lambda r: (-r.score, r.child.display_name))
+    return [
+        LikelyMatch(
+            child=r.child, postcode=_postcode(r.child), schools=_schools(r.child), search_reasons=tuple(r.reasons)
+        )
+        for r in ranked
+    ]
+
+
+def _likely_matches(user: User, form: RecordForNewChildForm) -> list[LikelyMatch]:
+    """Children already in the index who may be this child, scored by the linkage model
+    (issue 4, item 1): an identifier match first, then those at or above the review
+    threshold, each with the details that agreed or disagreed and how strongly. Reads only:
+    nothing is linked or created here. Audited as a search."""
+    d = form.cleaned_data
+    audit = {
+        k: v
+        for k, v in {
+            "name": f"{d['first_name']} {d['last_name']}",
+            "date_of_birth": d["date_of_birth"] or d["expected_date_of_birth"],
+            "postcode": d["postcode"],
+        }.items()
+        if v
+    }
+    try:
+        outcome = match_person(_person(d), show_weight=ENTRY_SHOW_WEIGHT)
+    except NoModel:
+        matches, version = _search_matches(d), None
+    else:
+        model, version = outcome.model, outcome.model.version
+        matches = [
+            LikelyMatch(
+                child=c.child,
+                postcode=_postcode(c.child),
+                schools=_schools(c.child),
+                identifier=f"Same {c.identifier}" if c.identifier else "",
+                likelihood=_likelihood(c, model.auto_link_weight, model.review_weight),
+                probability=percent(c.score.match_probability),
+                reasons=tuple(
+                    MatchReason(comparison=r.comparison, level=r.level, weight=r.weight, evidence=evidence(r.weight))
+                    for r in sorted((r for r in c.score.levels if not r.is_null), key=lambda r: -abs(r.weight))
+                ),
+            )
+            for c in outcome.candidates[:ENTRY_MAX_SHOWN]
+        ]
     audit_record(
         actor=user,
         action=Action.SEARCH,
         detail={
-            **query.as_audit(),
+            **audit,
             "identifiers": bool(d["nhs_number"] or d["upn"]),
             "purpose": "new child check before recording a concern",
-            "results": len(found),
+            "results": len(matches),
+            "model_version": version,
         },
     )
-    return sorted(found.values(), key=lambda r: (-r.score, r.child.display_name))
+    return matches
 
 
 @require_http_methods(["GET", "POST"])

@@ -765,6 +765,11 @@ def review_pair_queue(
         return None
     if ReviewPair.objects.filter(child_a=first, child_b=second).exists():
         return None
+    # Recorded as family of each other (twins, siblings): known to be two children.
+    if Relationship.objects.filter(
+        Q(child=first, related_child=second) | Q(child=second, related_child=first)
+    ).exists():
+        return None
     try:
         with transaction.atomic():
             return ReviewPair.objects.create(

@@ -47,7 +47,14 @@ class NoModel(Exception):
 
 
 def active_model() -> tuple[LinkageModel, CompiledModel]:
+    """The active model, compiled once per process. With none at all (a database emptied
+    since migrating), the reference model is installed again, audited: matching is never
+    skipped for want of a model."""
     model = LinkageModel.objects.filter(is_active=True).first()
+    if model is None and not LinkageModel.objects.exists():
+        from safeguarding.linkage.training import linkage_model_install_reference
+
+        model = linkage_model_install_reference()
     if model is None:
         raise NoModel("No linkage model is active")
     with _compiled_lock:
@@ -108,10 +115,24 @@ def _identifier_child(person: PersonRecord, la_child_id: str) -> tuple[Child, st
     return None
 
 
+# A person entering a record is shown candidates down to about a 1% chance of being the
+# same child (a match weight of -7): checking one more name costs little, recording against
+# a second record of the same child costs the full picture. At most ENTRY_MAX_SHOWN.
+ENTRY_SHOW_WEIGHT = -7.0
+ENTRY_MAX_SHOWN = 10
+
+
 def match_person(
-    person: PersonRecord, *, la_child_id: str = "", exclude: tuple[int, ...] = (), incoming_child: int | None = None
+    person: PersonRecord,
+    *,
+    la_child_id: str = "",
+    exclude: tuple[int, ...] = (),
+    incoming_child: int | None = None,
+    show_weight: float | None = None,
 ) -> MatchOutcome:
-    """Score the person against the index. Reads only: nothing is created or linked."""
+    """Score the person against the index. Reads only: nothing is created or linked.
+    `candidates` are those at or above `show_weight` (default: the review threshold), and
+    any identifier match; `review` only those at or above the review threshold."""
     model, compiled = active_model()
     row = features("incoming", person, known_first_names=index.known_first_names())
     found = _identifier_child(person, la_child_id)
@@ -126,13 +147,16 @@ def match_person(
         identifier = found[1] if found and found[0].pk == child.pk else ""
         scored.append(Candidate(child=child, score=compiled.score(row, child_row), identifier=identifier))
     scored.sort(key=lambda c: (not c.identifier, -c.match_weight, c.child.pk))
-    shown = tuple(c for c in scored if c.identifier or c.match_weight >= model.review_weight)
+    floor = model.review_weight if show_weight is None else min(show_weight, model.review_weight)
+    shown = tuple(c for c in scored if c.identifier or c.match_weight >= floor)
     identifier_match = next((c for c in shown if c.identifier), None)
     auto = [c for c in shown if c.match_weight >= model.auto_link_weight and c.score.auto_link_allowed]
     # Two children both above the threshold: the index may hold a duplicate, or twins.
     # A person decides.
     auto_link = auto[0] if len(auto) == 1 else None
-    review = tuple(c for c in shown if not c.identifier and c is not auto_link)
+    review = tuple(
+        c for c in shown if not c.identifier and c is not auto_link and c.match_weight >= model.review_weight
+    )
     return MatchOutcome(
         model=model, row=row, candidates=shown, identifier_match=identifier_match, auto_link=auto_link, review=review
     )

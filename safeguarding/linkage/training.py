@@ -99,8 +99,23 @@ def linkage_model_train(*, by: User | None, activate: bool = True) -> LinkageMod
     )
 
 
+def linkage_model_install_reference() -> LinkageModel:
+    return linkage_model_save(
+        settings=reference_settings(),
+        records=0,
+        by=None,
+        notes="Reference model, trained on synthetic records: retrain on the index with manage.py linkage_train",
+    )
+
+
 @transaction.atomic
 def linkage_model_activate(*, model: LinkageModel, by: User) -> LinkageModel:
+    try:
+        CompiledModel(model.splink_settings)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValidationError(
+            {"__all__": f"Version {model.version} was trained for other comparisons and cannot be used: {exc}"}
+        ) from exc
     LinkageModel.objects.select_for_update().filter(is_active=True).exclude(pk=model.pk).update(is_active=False)
     model.is_active = True
     model.save(update_fields=["is_active"])

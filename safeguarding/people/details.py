@@ -17,7 +17,13 @@ from safeguarding.audit.models import Action, AuditEvent
 from safeguarding.people.codes import Disability, Ethnicity, Sex
 from safeguarding.people.models import Child, ChildAddress, NameKind, RelationshipType
 
-DETAILS_OBJECT_TYPES = ("people.child", "people.childname", "people.childaddress", "people.relationship")
+DETAILS_OBJECT_TYPES = (
+    "people.child",
+    "people.childname",
+    "people.childaddress",
+    "people.relationship",
+    "linkage.childmerge",
+)
 
 HEADINGS = {
     "identity_amend": "Details corrected",
@@ -28,6 +34,8 @@ HEADINGS = {
     "address_moved_out": "Moved out of an address",
     "relationship_add": "Family or household member added",
     "relationship_end": "Left the household",
+    "child_merge": "Records merged: found to be the same child",
+    "child_unmerge": "Merge undone: found to be different children",
 }
 
 FIELD_LABELS = {
@@ -54,6 +62,7 @@ FIELD_LABELS = {
     "parental_responsibility": "Parental responsibility",
     "started_on": "Since",
     "ended_on": "Left on",
+    "merged_into": "Merged into record",
 }
 
 DATE_FIELDS = {

@@ -317,14 +317,19 @@ class TestRecordNewChild:
 
     def test_likely_matches_are_shown_first_and_nothing_is_written(self, as_user, other_agency, child):
         record_concern(child, _school_dsl(child), what_happened="Private school entry about Amelia")
-        data = new_child_post(first_name="Amelia", last_name="Jones", dob_day="1", dob_month="6", dob_year="2015")
+        data = new_child_post(
+            first_name="Amelia", last_name="Jones", dob_day="1", dob_month="6", dob_year="2015", sex="F"
+        )
         response = as_user(other_agency).post(NEW_URL, data)
         assert response.status_code == 200
         html = response.content.decode()
         assert "Is this the same child?" in html
         assert "Amelia Jones" in html
-        assert "1 Jun 2015" in html
-        assert "date of birth matches" in html
+        assert "1 June 2015" in html
+        # The linkage model's view, in words, with the details it compared: same name, date of
+        # birth and sex is above the reference model's auto-link weight.
+        assert "Very likely the same child" in html
+        assert re.search(r"Same date of birth</td>\s*<td[^>]*>.*Strong evidence for a match", html)
         assert "None of these: create a new child record" in html
         # Choosing the existing child goes to its recording form, carrying what was typed.
         assert f'action="{record_url(child)}"' in html
@@ -336,6 +341,7 @@ class TestRecordNewChild:
         assert Concern.objects.count() == 1
         search = AuditEvent.objects.get(action=Action.SEARCH, actor=other_agency)
         assert search.detail["results"] == 1
+        assert search.detail["model_version"] == 1
 
     def test_none_of_these_creates_a_new_child(self, as_user, other_agency, child):
         data = new_child_post(first_name="Amelia", last_name="Jones", dob_day="1", dob_month="6", dob_year="2015")
@@ -358,7 +364,9 @@ class TestRecordNewChild:
         child.save(update_fields=["nhs_number"])
         html = as_user(other_agency).post(NEW_URL, new_child_post(nhs_number="943 476 5919")).content.decode()
         assert "Is this the same child?" in html
-        assert "Identifier matches" in html
+        assert "Same NHS number" in html
+        # Nothing but the NHS number agrees, and the page says so.
+        assert "The other details do not suggest the same child" in html
 
     def test_a_service_refusal_writes_nothing_and_keeps_what_was_typed(self, as_user, other_agency, child):
         child.nhs_number = "9434765919"

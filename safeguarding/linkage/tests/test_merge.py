@@ -498,3 +498,43 @@ def test_a_merge_leaves_the_source_records_unique_per_agency(reviewer, school):
     SourceRecordFactory(child=merged, agency=school, source_key="B")
     child_merge(survivor=survivor, merged=merged, reason=REASON, by=reviewer)
     assert SourceRecord.objects.filter(child=survivor).count() == 2
+
+
+# --- After a merge, everywhere ------------------------------------------------------------------
+
+
+class TestAfterAMerge:
+    def test_opening_the_merged_record_anywhere_reaches_the_survivor_access_checked(self, reviewer, entitled, outsider):
+        from safeguarding.access.services import child_for
+        from safeguarding.core.errors import NoRelationship
+
+        survivor, merged = jayden(), jaiden()
+        child_merge(survivor=survivor, merged=merged, reason=REASON, by=reviewer)
+        child, _ = child_for(reviewer, merged.pk)
+        assert child == survivor
+        event = AuditEvent.objects.filter(actor=reviewer, action=Action.VIEW).latest("id")
+        assert event.child_id == survivor.pk and event.detail["opened_merged_record"] == merged.pk
+        with pytest.raises(NoRelationship):
+            child_for(outsider, merged.pk)
+
+    def test_children_recorded_as_family_of_each_other_are_never_queued(self):
+        first, second = jayden(), jaiden()
+        Relationship.objects.create(child=first, related_child=second, relationship="sibling")
+        pair = review_pair_queue(
+            child_a=first,
+            child_b=second,
+            match_weight=9.0,
+            match_probability=0.998,
+            comparison=[],
+            model=LinkageModelFactory(),
+            found_by="test",
+        )
+        assert pair is None and not ReviewPair.objects.exists()
+
+    def test_the_details_history_shows_the_merge(self, reviewer):
+        from safeguarding.people.details import describe, details_changes
+
+        survivor, merged = jayden(), jaiden()
+        child_merge(survivor=survivor, merged=merged, reason=REASON, by=reviewer)
+        headings = [describe(e).heading for e in details_changes(merged)]
+        assert "Records merged: found to be the same child" in headings
