@@ -12,6 +12,7 @@ whatever its total weight: twins share everything but their first names.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -120,23 +121,75 @@ def _db_api(con: duckdb.DuckDBPyConnection | None = None, spark: Any = None) -> 
     return DuckDBAPI(connection=con or duckdb.connect())
 
 
-def untrained_settings(link_type: str = "dedupe_only") -> dict[str, Any]:
+def untrained_settings(link_type: str = "dedupe_only", dialect: str = "duckdb") -> dict[str, Any]:
     return {
         "link_type": link_type,
         "unique_id_column_name": "unique_id",
+        "sql_dialect": dialect,
         "probability_two_random_records_match": 1e-5,
-        "comparisons": spec.splink_comparisons(),
-        "blocking_rules_to_generate_predictions": [{"blocking_rule": rule} for rule in spec.BLOCKING_RULES],
+        "comparisons": spec.splink_comparisons(dialect=dialect),
+        "blocking_rules_to_generate_predictions": [
+            {"blocking_rule": spec.sql_for(rule, dialect), "sql_dialect": dialect} for rule in spec.BLOCKING_RULES
+        ],
         "retain_matching_columns": False,
         "retain_intermediate_calculation_columns": False,
         "additional_columns_to_retain": [],
     }
 
 
-def _linker(tables: str | Sequence[str], settings: dict[str, Any], db_api: Any) -> Any:
+def settings_for_dialect(settings: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A trained model (saved from DuckDB) with its SQL in another dialect; the m and u
+    probabilities are the same."""
+    converted = json.loads(json.dumps(settings))
+    converted["sql_dialect"] = dialect
+    for comparison, ours in zip(converted["comparisons"], spec.splink_comparisons(dialect=dialect), strict=True):
+        for level, our_level in zip(comparison["comparison_levels"], ours["comparison_levels"], strict=True):
+            level["sql_condition"] = our_level["sql_condition"]
+    converted["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": spec.sql_for(rule, dialect), "sql_dialect": dialect} for rule in spec.BLOCKING_RULES
+    ]
+    return converted
+
+
+def spark_session(master: str = "local[*]", *, checkpoint_dir: str = "var/spark-checkpoints", **config: str) -> Any:
+    """A Spark session Splink can run on: its Scala similarity functions on the classpath
+    (Jaro-Winkler), a checkpoint directory for clustering. On a cluster, pass its master."""
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    builder = SparkSession.builder.master(master).appName("safeguarding-linkage")
+    builder = builder.config("spark.jars", similarity_jar_location()).config("spark.ui.enabled", "false")
+    for key, value in config.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setCheckpointDir(checkpoint_dir)
+    return session
+
+
+def spark_frame(spark: Any, rows: Iterable[dict[str, Any]]) -> Any:
+    """Feature rows as a Spark DataFrame (lists as arrays), with the dataset's common first
+    names marked as `load_duckdb` marks them."""
+    from pyspark.sql import functions as f
+    from pyspark.sql.types import ArrayType, StringType, StructField, StructType
+
+    schema = StructType(
+        [StructField(c, ArrayType(StringType()) if c in LIST_COLUMNS else StringType(), True) for c in COLUMNS]
+    )
+    records = [tuple(list(r[c]) if c in LIST_COLUMNS and r[c] is not None else r[c] for c in COLUMNS) for r in rows]
+    frame = spark.createDataFrame(records, schema=schema)
+    threshold = common_name_threshold(len(records))
+    common = frame.groupBy("first_key").count().where(f.col("count") >= threshold).select("first_key")
+    common = common.withColumn("_common", f.lit("y"))
+    frame = frame.join(common, on="first_key", how="left")
+    frame = frame.withColumn("first_common", f.coalesce(f.col("_common"), f.col("first_common"))).drop("_common")
+    return frame.select(*COLUMNS)
+
+
+def _linker(tables: Any, settings: dict[str, Any], db_api: Any) -> Any:
     from splink import Linker
 
-    return Linker(list(tables) if not isinstance(tables, str) else tables, settings, db_api=db_api)
+    # One table (a name, or a Spark DataFrame), or a list of tables to link.
+    return Linker(list(tables) if isinstance(tables, list | tuple) else tables, settings, db_api=db_api)
 
 
 @dataclass
@@ -152,7 +205,7 @@ def train(
     table: str = "linkage_input",
     con: duckdb.DuckDBPyConnection | None = None,
     spark: Any = None,
-    spark_frame: Any = None,
+    spark_input: Any = None,
     u_pairs: float = 2e6,
     seed: int = 2023,
 ) -> TrainingResult:
@@ -164,8 +217,8 @@ def train(
     started = time.perf_counter()
     if spark is not None:
         db_api = _db_api(spark=spark)
-        input_table: Any = spark_frame
-        count = int(spark_frame.count())
+        input_table: Any = spark_input
+        count = int(spark_input.count())
     else:
         con = con or duckdb.connect()
         if rows is not None:
@@ -174,7 +227,7 @@ def train(
             count = int(con.execute(f"SELECT count(*) FROM {_table(table)}").fetchall()[0][0])  # noqa: S608
         db_api = _db_api(con)
         input_table = table
-    linker = _linker(input_table, untrained_settings(), db_api)
+    linker = _linker(input_table, untrained_settings(dialect="spark" if spark is not None else "duckdb"), db_api)
     started = timings.lap("load", started)
     linker.training.estimate_probability_two_random_records_match(
         list(spec.DETERMINISTIC_RULES), recall=spec.DETERMINISTIC_RECALL
@@ -185,6 +238,8 @@ def train(
         linker.training.estimate_parameters_using_expectation_maximisation(rule, estimate_without_term_frequencies=True)
     timings.lap("em", started)
     trained = neutral_untrained_levels(linker.misc.save_model_to_json())
+    if spark is not None:
+        trained = settings_for_dialect(trained, "duckdb")  # stored, and scored, in one dialect
     return TrainingResult(settings=trained, records=count, timings=timings)
 
 
@@ -267,7 +322,7 @@ def predict(
     that may auto-link. `table` may be two tables to link (link_type "link_only")."""
     timings = Timings()
     started = time.perf_counter()
-    model = dict(settings)
+    model = settings_for_dialect(settings, "spark") if spark is not None else dict(settings)
     model["link_type"] = link_type
     model["retain_matching_columns"] = True
     # The gamma (level) columns are needed for the auto-link guard and the reasons shown.

@@ -341,13 +341,40 @@ def comparison_sql(sql: str) -> str:
     return _TABLE_PREFIX.sub(lambda m: f"{m.group(2)}_{m.group(1)}", sql)
 
 
-def splink_comparisons(comparisons: Sequence[Comparison] = COMPARISONS) -> list[dict[str, Any]]:
+# The levels are written in DuckDB's SQL. For Spark, four functions differ: list overlap,
+# Jaro-Winkler (Splink registers it as a Scala UDF), and the date difference.
+_SPARK_REWRITES = (
+    (re.compile(r"\blist_has_any\("), "arrays_overlap("),
+    (re.compile(r"\bjaro_winkler_similarity\("), "jaro_winkler("),
+    (
+        re.compile(r"datediff\('day', CAST\((\w+\.?\w*) AS DATE\), CAST\((\w+\.?\w*) AS DATE\)\)"),
+        r"datediff(to_date(\2), to_date(\1))",
+    ),
+)
+
+
+def sql_for(sql: str, dialect: str) -> str:
+    if dialect == "duckdb":
+        return sql
+    if dialect != "spark":
+        raise ValueError(f"No SQL for the {dialect!r} dialect")
+    for pattern, replacement in _SPARK_REWRITES:
+        sql = pattern.sub(replacement, sql)
+    return sql
+
+
+def splink_comparisons(
+    comparisons: Sequence[Comparison] = COMPARISONS, dialect: str = "duckdb"
+) -> list[dict[str, Any]]:
     """Splink's comparison dictionaries (untrained)."""
     out = []
     for comparison in comparisons:
         levels = []
         for level in comparison.levels:
-            entry: dict[str, Any] = {"sql_condition": comparison_sql(level.sql), "label_for_charts": level.label}
+            entry: dict[str, Any] = {
+                "sql_condition": sql_for(comparison_sql(level.sql), dialect),
+                "label_for_charts": level.label,
+            }
             if level.is_null:
                 entry["is_null_level"] = True
             levels.append(entry)
