@@ -46,7 +46,7 @@ def peak_mb() -> float:
 def run_splink(size: int, seed: int) -> dict[str, Any]:
     _setup()
     from safeguarding.linkage import engine
-    from safeguarding.linkage.batch import feature_rows, run
+    from safeguarding.linkage.batch import feature_columns, run
     from safeguarding.linkage.evaluation import clusters_from_pairs, pairwise_scores, twins_merged
     from safeguarding.linkage.models import LinkageModel  # noqa: F401  (apps loaded)
     from safeguarding.linkage.population import RECORD_FIELDS, generate_population
@@ -55,13 +55,13 @@ def run_splink(size: int, seed: int) -> dict[str, Any]:
     mapping = {field: field for field in RECORD_FIELDS if field != "source"}
     truth = {f"p:{k}": v for k, v in population.truth.items()}
     started = time.perf_counter()
-    rows = feature_rows(population.records, mapping, prefix="p")
+    rows = feature_columns(population.records, mapping, prefix="p")
     trained = engine.train(rows)
     train_seconds = time.perf_counter() - started
     auto_weight, review_weight = engine.DEFAULT_AUTO_LINK_WEIGHT, engine.DEFAULT_REVIEW_WEIGHT
     del rows
     started = time.perf_counter()
-    rows = feature_rows(population.records, mapping, prefix="p")
+    rows = feature_columns(population.records, mapping, prefix="p")
     features_seconds = time.perf_counter() - started
     result = run(rows, settings=trained.settings, auto_link_weight=auto_weight, review_weight=review_weight)
     wall = time.perf_counter() - started

@@ -64,21 +64,28 @@ class Timings:
         return time.perf_counter()
 
 
-def _frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
-    """Feature rows as strings only (lists joined), which DuckDB reads from pandas quickly."""
-    records = list(rows)
-    data: dict[str, list[Any]] = {column: [] for column in COLUMNS}
-    for row in records:
-        for column in COLUMNS:
-            value = row.get(column)
-            if column in LIST_COLUMNS and value is not None:
-                value = LIST_SEPARATOR.join(value)
-            data[column].append(value)
+def _frame(rows: Iterable[dict[str, Any]] | dict[str, list[Any]]) -> pd.DataFrame:
+    """Feature rows (or columns) as strings only (lists joined), which DuckDB reads from
+    pandas quickly."""
+    if isinstance(rows, dict):
+        columns = rows
+    else:
+        records = rows if isinstance(rows, list) else list(rows)
+        columns = {column: [row[column] for row in records] for column in COLUMNS}
+    join = LIST_SEPARATOR.join
+    data: dict[str, list[Any]] = {}
+    for column in COLUMNS:
+        values = columns[column]
+        data[column] = [join(v) if v else None for v in values] if column in LIST_COLUMNS else values
     return pd.DataFrame(data, columns=list(COLUMNS), dtype=object)
 
 
 def load_duckdb(
-    con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[dict[str, Any]], *, source: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: Iterable[dict[str, Any]] | dict[str, list[Any]],
+    *,
+    source: str | None = None,
 ) -> int:
     """Create `table` in DuckDB from feature rows; lists become VARCHAR[]."""
     frame = _frame(rows)
@@ -200,7 +207,7 @@ class TrainingResult:
 
 
 def train(
-    rows: Iterable[dict[str, Any]] | None = None,
+    rows: Iterable[dict[str, Any]] | dict[str, list[Any]] | None = None,
     *,
     table: str = "linkage_input",
     con: duckdb.DuckDBPyConnection | None = None,
@@ -311,7 +318,7 @@ def predict(
     *,
     review_weight: float,
     auto_link_weight: float,
-    rows: Iterable[dict[str, Any]] | None = None,
+    rows: Iterable[dict[str, Any]] | dict[str, list[Any]] | None = None,
     table: str | Sequence[str] = "linkage_input",
     con: duckdb.DuckDBPyConnection | None = None,
     spark: Any = None,

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from safeguarding.linkage import engine, spec
-from safeguarding.linkage.batch import feature_rows, run
+from safeguarding.linkage.batch import feature_columns, feature_rows, run
 from safeguarding.linkage.evaluation import pairwise_scores
 from safeguarding.linkage.features import features, mark_common_first_names, person_from_row
 from safeguarding.linkage.population import generate_population, write_csv
@@ -50,6 +50,13 @@ def test_splink_and_the_python_scorer_agree_on_every_level_and_weight(population
         assert score.match_weight == pytest.approx(record.match_weight, abs=1e-6)
 
 
+def test_the_batch_derivation_equals_the_one_record_derivation(population) -> None:  # type: ignore[no-untyped-def]
+    mapping = {f: f for f in IDENTITY}
+    batch_rows = feature_rows(population.records, mapping, prefix="p")
+    one_by_one = [features(f"p:{r['record_id']}", person_from_row(r)) for r in population.records]
+    assert batch_rows == one_by_one
+
+
 def test_gamma_numbering_follows_splink() -> None:
     for comparison in spec.COMPARISONS:
         gammas = [engine._gamma_of(comparison, i) for i in range(len(comparison.levels))]
@@ -73,8 +80,8 @@ def test_clustering_joins_records_that_agree_or_lack_identifiers() -> None:
 
 
 def test_deduplicating_a_population_finds_its_children_and_never_merges_twins(population) -> None:  # type: ignore[no-untyped-def]
-    rows = feature_rows(population.records, IDENTITY, prefix="p")
-    result = run(rows, settings=reference_settings(), auto_link_weight=11, review_weight=6)
+    columns = feature_columns(population.records, IDENTITY, prefix="p")
+    result = run(columns, settings=reference_settings(), auto_link_weight=11, review_weight=6)
     clusters = {uid.split(":", 1)[1]: cluster for uid, cluster in result.prediction.clusters.items()}
     scores = pairwise_scores(clusters, population.truth)
     assert scores.precision >= 0.999

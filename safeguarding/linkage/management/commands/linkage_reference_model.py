@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from safeguarding.linkage import engine
-from safeguarding.linkage.batch import feature_rows
+from safeguarding.linkage.batch import feature_columns
 from safeguarding.linkage.population import RECORD_FIELDS, generate_population
 from safeguarding.linkage.training import REFERENCE_MODEL
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         population = generate_population(options["records"], seed=options["seed"])
         mapping = {field: field for field in RECORD_FIELDS if field != "source"}
-        rows = feature_rows(population.records, mapping, prefix="s")
+        rows = feature_columns(population.records, mapping, prefix="s")
         result = engine.train(rows)
         settings = result.settings
         settings.pop("source_dataset_column_name", None)

@@ -57,8 +57,8 @@ class Command(BaseCommand):
         auto = options["auto_link_weight"] or (model.auto_link_weight if model else 20.0)
         review = options["review_weight"] or (model.review_weight if model else 6.0)
         started = time.perf_counter()
-        left = batch.feature_rows(left_rows, mapping, prefix="left")
-        right = batch.feature_rows(right_rows, mapping, prefix="right") if right_rows is not None else None
+        left = batch.feature_columns(left_rows, mapping, prefix="left")
+        right = batch.feature_columns(right_rows, mapping, prefix="right") if right_rows is not None else None
         result = batch.run(
             left,
             right,
