@@ -126,6 +126,12 @@ def write_report(results: dict[str, dict[str, object]], args: argparse.Namespace
         if isinstance(pathway, dict) and pathway.get("setup"):
             lines.append(f"- {db}, open cases: {pathway['setup']}")
     lines.append("")
+    # The linkage section is written by benchmarks.linkage; keep the last one.
+    from benchmarks.linkage import MARK_END, MARK_START
+
+    old = path.read_text() if path.exists() else ""
+    if MARK_START in old and MARK_END in old:
+        lines += [MARK_START + old.split(MARK_START, 1)[1].split(MARK_END, 1)[0] + MARK_END, ""]
     path.write_text("\n".join(lines))
     return path
 
@@ -189,11 +195,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--open-cases", type=int, default=50_000)
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--skip-linkage", action="store_true", help="Do not run the identity linkage benchmark")
     args = parser.parse_args()
     results = {
         db: run_one(db, args.children, args.entries, args.requests, args.open_cases) for db in args.db.split(",")
     }
     path = write_report(results, args)
+    if not args.skip_linkage:
+        subprocess.run([sys.executable, "-m", "benchmarks.linkage"], cwd=ROOT, check=True)  # noqa: S603
     print(path.read_text())
 
 
