@@ -202,7 +202,7 @@ def main() -> None:
     }
     path = write_report(results, args)
     if not args.skip_linkage:
-        subprocess.run([sys.executable, "-m", "benchmarks.linkage"], cwd=ROOT, check=True)  # noqa: S603
+        subprocess.run([sys.executable, "-m", "benchmarks.linkage"], cwd=ROOT, check=True)
     print(path.read_text())
 
 
