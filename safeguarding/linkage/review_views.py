@@ -62,7 +62,7 @@ def _open(user: User, child_id: int, what: str) -> Child:
     """The child, through `child_for`, which audits the view. Reviewers cover the whole local
     authority, so a refusal here means their role changed under them."""
     try:
-        child, _basis = child_for(user, child_id, action=Action.VIEW, what=what)
+        child, _basis = child_for(user, child_id, action=Action.VIEW, what=what, follow_merges=False)
     except NoRelationship:
         raise PermissionDenied("You cannot see this child's record") from None
     return child

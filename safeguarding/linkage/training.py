@@ -132,7 +132,7 @@ def linkage_thresholds_set(
         errors["reason"] = "Enter why the thresholds are changing"
     if errors:
         raise ValidationError(errors)
-    locked = LinkageModel.objects.select_for_update().get(pk=model.pk)
+    locked = LinkageModel.objects.select_for_update(of=("self",)).get(pk=model.pk)
     old = {"auto_link_weight": locked.auto_link_weight, "review_weight": locked.review_weight}
     locked.auto_link_weight = auto_link_weight
     locked.review_weight = review_weight

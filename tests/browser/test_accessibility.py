@@ -37,7 +37,10 @@ from safeguarding.earlyhelp.services import (
 )
 from safeguarding.frontdoor.models import Contact, Decision, Referral
 from safeguarding.frontdoor.services import ContactInput, contact_decide, contact_record
+from safeguarding.linkage.feeds import feed_import_create, feed_import_run
+from safeguarding.linkage.models import FeedKind
 from safeguarding.people.codes import Sex
+from safeguarding.people.identifiers import upn_check_letter
 from safeguarding.people.models import Child
 from safeguarding.people.services import NewChild, child_create
 from safeguarding.protection.models import ConferenceDecision, Discipline, ProtectionPlan, StrategyOutcome
@@ -602,4 +605,137 @@ def test_manager_pathway_pages(signed_in_page, live_server, axe_source, pathway)
     axe.read("/team/timeliness/")
     expect(page.get_by_text(pathway.mash.display_name).first).to_be_visible()
     axe.read("/team/timeliness/?team=all")
+    axe.assert_clean()
+
+
+# Identity linkage (issue 4) --------------------------------------------------------------
+# A pair brought by a police feed ("J Smith", Jaiden's date of birth and address), a school
+# roll with two rejected rows, and a reviewer (a MASH manager) who merges, undoes and manages
+# the model; the school's DSL imports feeds and is offered Jaiden when recording a concern.
+
+
+@pytest.fixture
+def linkage(entitled: Any, school: Any, social_care: Any) -> SimpleNamespace:
+    def feed(agency: Any, kind: str, name: str, lines: list[str]) -> Any:
+        created = feed_import_create(agency=agency, kind=kind, file_name=name, content="\r\n".join(lines), by=entitled)
+        return feed_import_run(feed_import=created)
+
+    jaiden = child_create(
+        data=NewChild(
+            first_name="Jaiden",
+            last_name="Smith",
+            date_of_birth=dt.date(2019, 3, 7),
+            sex=Sex.MALE,
+            address_line1="12 Mill Lane",
+            town="Brackenford",
+            postcode="BK4 7QT",
+        ),
+        by=None,
+    )
+    concern(jaiden, entitled, 10, "Came to school with a cut lip")
+    police = AgencyFactory(name="County Police", kind=AgencyKind.POLICE)
+    incident_day = timezone.localdate() - dt.timedelta(days=5)
+    feed(
+        police,
+        FeedKind.POLICE_INCIDENT,
+        "incidents.csv",
+        [
+            "Incident Reference,Incident Date,Person Reference,Surname,Forenames,Date of Birth,Address,Postcode,"
+            "Role,Domestic Abuse Y/N,Summary",
+            f"INC-0419,{incident_day:%d/%m/%Y} 22:40,P-77812,Smith,J,07/03/2019,12 Mill Lane,BK4 7QT,"
+            "Child present,Y,Officers attended an argument between the adults",
+        ],
+    )
+    upns = [upn_check_letter(f"99912345600{n}") + f"99912345600{n}" for n in range(1, 4)]
+    roll = feed(
+        school,
+        FeedKind.SCHOOL_ROLL,
+        "roll-autumn.csv",
+        [
+            "UPN,Surname,Forename,Middle names,DOB,Gender,Address line 1,Postcode,Former surname",
+            f"{upns[0]},Khan,Amir,,14/09/2017,M,8 Elm Street,BK3 2CD,",
+            f"{upns[1]},Hill,Ava,,31/02/2017,F,1 High Street,BK9 1AA,",
+            f"{upns[2]},,Noah,,02/06/2018,M,5 Park Row,BK5 6GH,",
+        ],
+    )
+    assert roll.rows_rejected == 2
+    role = RoleFactory(
+        key="mash-manager", name="MASH team manager", covers_whole_la=True, may_decide_referrals=True, is_manager=True
+    )
+    reviewer = UserFactory(username="reviewer", agency=social_care, role=role)
+    return SimpleNamespace(jaiden=jaiden, roll=roll, reviewer=reviewer)
+
+
+def test_identity_review_and_model_pages(signed_in_page, live_server, axe_source, linkage):
+    page = signed_in_page(linkage.reviewer)
+    axe = Axe(page, live_server.url, axe_source)
+    axe.read("/linkage/review/")
+    page.get_by_role("link", name="Compare Jaiden Smith and J Smith").click()
+    expect(page.get_by_role("heading", name="Are these the same child?")).to_be_visible()
+    axe.check("pair comparison, with the model's reasons")
+    page.get_by_role("button", name="Merge: these are the same child").click()
+    axe.check("merge with no reason", error=True)
+    page.get_by_label("Why are these the same child?").fill("The police confirmed J Smith is Jaiden")
+    page.get_by_role("button", name="Merge: these are the same child").click()
+    expect(page.get_by_role("heading", name="Are you sure you want to merge these records?")).to_be_visible()
+    axe.check("merge confirmation")
+    page.get_by_role("button", name="Merge the records").click()
+    page.wait_for_url(f"{live_server.url}/linkage/review/")
+    axe.check("review queue after a merge, empty, with its message")
+    axe.read("/linkage/merges/")
+    page.get_by_role("link", name=re.compile("^Undo this merge")).click()
+    expect(page.get_by_role("heading", name="Undo this merge")).to_be_visible()
+    axe.check("undo a merge")
+    page.get_by_role("button", name="Undo this merge").click()
+    axe.check("undo a merge, no reason", error=True)
+
+    axe.read("/linkage/model/")
+    page.get_by_text("Show the match weights as a table").click()
+    axe.check("linkage model, with the match weights table open")
+    axe.read("/linkage/model/versions/")
+    page.goto(f"{live_server.url}/linkage/model/")
+    page.get_by_role("link", name="Change the thresholds").first.click()
+    axe.check("change the thresholds")
+    page.get_by_label("Auto-link threshold (match weight)").fill("11")
+    page.get_by_label("Review threshold (match weight)").fill("12")
+    page.get_by_role("button", name="Change the thresholds").click()
+    axe.check("change the thresholds: review above auto-link, no reason", error=True)
+    axe.assert_clean()
+
+
+def test_feed_and_entry_check_pages(signed_in_page, live_server, axe_source, entitled, linkage):
+    page = signed_in_page(entitled)
+    axe = Axe(page, live_server.url, axe_source)
+    axe.read("/linkage/feeds/")
+    axe.read("/linkage/feeds/new/")
+    page.get_by_role("button", name="Upload and import").click()
+    axe.check("import a feed, nothing chosen", error=True)
+    axe.read(f"/linkage/feeds/{linkage.roll.pk}/")
+    expect(page.get_by_role("heading", name="Rejected rows")).to_be_visible()
+
+    # "Is this the same child?": Jayden Smyth, born 03/07/2019 at Jaiden's address.
+    axe.read("/concerns/new/")
+    page.get_by_label("First name").fill("Jayden")
+    page.get_by_label("Last name").fill("Smyth")
+    page.get_by_role("group", name="Has the child been born?").get_by_label("Yes", exact=True).check()
+    dob = page.locator("#conditional-born-yes")
+    dob.get_by_label("Day").fill("3")
+    dob.get_by_label("Month").fill("7")
+    dob.get_by_label("Year").fill("2019")
+    page.get_by_role("radio", name="Male", exact=True).check()
+    page.get_by_label("Address line 1 (optional)").fill("12 Mill Lane")
+    page.get_by_label("Postcode (optional)").fill("BK4 7QT")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    page.locator("#occurred").get_by_label("Day").fill(str(yesterday.day))
+    page.locator("#occurred").get_by_label("Month").fill(str(yesterday.month))
+    page.locator("#occurred").get_by_label("Year").fill(str(yesterday.year))
+    page.get_by_label("Time it happened").fill("08:50")
+    page.get_by_label("What did you see or hear?").fill("A cut lip; he would not say how")
+    page.get_by_role("checkbox", name="Physical abuse").check()
+    page.get_by_role("group", name="Is the child in immediate danger?").get_by_label("No").check()
+    page.get_by_label("What action have you taken?").fill("Logged it for the DSL")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Is this the same child?")).to_be_visible()
+    expect(page.get_by_role("table", name="Why Jaiden Smith may or may not be the same child")).to_be_visible()
+    axe.check("is this the same child?, with the reasons")
     axe.assert_clean()
