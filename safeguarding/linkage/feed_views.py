@@ -300,6 +300,9 @@ def feed_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     rejections = list(page.object_list)
+    headings = _row_headings(feed_import, rejections)
+    for rejection in rejections:
+        rejection.cells = [(h, (rejection.row or {}).get(h, "")) for h in headings]  # type: ignore[attr-defined]
     audit_record(
         actor=user,
         action=Action.VIEW,
@@ -340,13 +343,21 @@ def feed_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _row_headings(feed_import: FeedImport, rejections: list[FeedRejection]) -> list[str]:
+    """The rejected rows' columns in the file's own order. A JSON column does not keep key
+    order on PostgreSQL (jsonb), so the order comes from the file's heading line."""
+    present = list(dict.fromkeys(h for r in rejections for h in (r.row or {})))
+    ordered = [h for h in file_headings(feed_import.content) if h in present]
+    return ordered + [h for h in present if h not in ordered]
+
+
 @never_cache
 @require_GET
 def feed_rejections_csv(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     feed_import = _feed_import(user, pk)
     rejections = list(FeedRejection.objects.filter(feed_import=feed_import).order_by("row_number"))
-    headings: list[str] = list(dict.fromkeys(h for r in rejections for h in (r.row or {})))
+    headings = _row_headings(feed_import, rejections)
     audit_record(
         actor=user,
         action=Action.EXPORT,

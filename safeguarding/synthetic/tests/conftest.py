@@ -19,7 +19,7 @@ def fast_hasher(settings):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def seed(db) -> Callable[..., None]:  # type: ignore[no-untyped-def]
     def load(size: int = 150, seed: int = 1, *, signals: bool = False, at: dt.datetime | None = None) -> None:
-        options = {"size": size, "seed": seed, "skip_signals": not signals, "no_progress": True}
+        options = {"size": size, "seed": seed, "skip_signals": not signals, "no_progress": True, "skip_linkage": True}
         if at is None:
             call_command("seed_demo", **options)
         else:

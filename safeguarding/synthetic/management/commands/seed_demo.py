@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from safeguarding.concerns import signal_rules
 from safeguarding.people.models import Child
+from safeguarding.synthetic.linkage import seed_linkage
 from safeguarding.synthetic.loader import load_authority
 from safeguarding.synthetic.plan import Config, World
 
@@ -33,6 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bars")
         parser.add_argument(
             "--skip-signals", action="store_true", help="Do not evaluate signals after loading (benchmarks)"
+        )
+        parser.add_argument(
+            "--skip-linkage",
+            action="store_true",
+            help="Do not add the identity linkage demo (agency records, two feed imports, review pairs, merges)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -72,6 +78,13 @@ class Command(BaseCommand):
                 signals_bar.update(min(SIGNAL_BATCH, len(ids) - start))
             signals_bar.close()
 
+        linkage = None
+        if not options["skip_linkage"]:
+            linkage_bar = tqdm(total=1, desc="Identity linkage", unit="step", disable=quiet)
+            linkage = seed_linkage(seed=seed)
+            linkage_bar.update(1)
+            linkage_bar.close()
+
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {result.children:,} children, {result.concerns:,} concerns and "
@@ -79,4 +92,6 @@ class Command(BaseCommand):
                 f"({result.practitioners:,} practitioners); seed {seed}, dates relative to {cfg.today}."
             )
         )
+        if linkage is not None:
+            self.stdout.write(linkage.summary())
         self.stdout.write("Demo sign-ins: manage.py demo_signins")
