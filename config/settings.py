@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
     "safeguarding.core",
     "safeguarding.access",
     "safeguarding.audit",
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "safeguarding.sharing",
     "safeguarding.pathway",
     "safeguarding.linkage",
+    "safeguarding.api",
     "safeguarding.web",
     "safeguarding.synthetic",
 ]
@@ -194,3 +199,42 @@ LOCAL_TIMESCALES: dict[str, int] = {
     for key, _, length in (item.partition("=") for item in env("LOCAL_TIMESCALES", default="").split(",") if item)
 }
 CLOCK_WARNING_WORKING_DAYS = env_int("CLOCK_WARNING_WORKING_DAYS", default=2)
+
+# The agency API (issue 5; safeguarding/api). Agency systems authenticate with OAuth2 client
+# credentials (django-oauth-toolkit); each client acts as its agency's service user.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", default=3600),
+    "SCOPES": {
+        "concerns:write": "Submit concerns about children",
+        "referrals:write": "Submit referrals",
+        "referrals:read": "Read the outcome of the agency's own referrals",
+        "feeds:write": "Submit feed records (school roll, registrations, attendances, incidents)",
+        "flags:read": "Look up a child's status flag by NHS number or UPN",
+    },
+    "ALLOWED_GRANT_TYPES": ["client-credentials"],
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["oauth2_provider.contrib.rest_framework.OAuth2Authentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE", default="600/minute")},
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
+    "ALLOWED_VERSIONS": ["v1"],
+    "DEFAULT_VERSION": "v1",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Safeguarding partnership agency API",
+    "DESCRIPTION": "For agency systems: submit concerns, referrals and feed records; read the outcome of "
+    "your referrals and a child's status flag (JSON and FHIR R4).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -45,3 +45,131 @@ class Letter(models.Model):
             models.Index(fields=["recipient_user", "created_at"]),
             models.Index(fields=["child", "created_at"]),
         ]
+
+
+# --- The record of every share (issue 5, item 4) --------------------------------------------
+
+
+class ShareDecision(models.TextChoices):
+    SHARED = "shared", "Shared information"
+    NOT_SHARED = "not_shared", "Decided not to share"
+
+
+class ShareChannel(models.TextChoices):
+    PLATFORM = "platform", "Through this platform"
+    PHONE = "phone", "Phone call"
+    MEETING = "meeting", "Meeting"
+    EMAIL = "email", "Secure email"
+    LETTER = "letter", "Letter or report"
+    OTHER = "other", "Another way"
+
+
+class ShareConsent(models.TextChoices):
+    GIVEN = "given", "Sought and given"
+    REFUSED = "refused", "Sought and refused"
+    NOT_SOUGHT = "not_sought", "Not sought"
+
+
+class FamilyTold(models.TextChoices):
+    TOLD = "told", "Yes, the family was told"
+    NOT_TOLD = "not_told", "No: telling them would put the child at risk"
+    WILL_TELL = "will_tell", "Not yet: they will be told"
+
+
+class InformationShare(models.Model):
+    """A practitioner's decision to share information about a child with another agency or
+    person, through the platform or outside it (a phone call, a meeting), or not to share,
+    with what, why and on what lawful basis (Working Together 2023 chapter 1; the seven
+    golden rules of Information sharing advice for practitioners, 2024). Written once; a
+    correction is an amendment with a reason."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="information_shares")
+    decision = models.CharField(max_length=12, choices=ShareDecision.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+", help_text="The decider's")
+    decided_on = models.DateField()
+    with_agency = models.ForeignKey(
+        "access.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="information_received"
+    )
+    with_person = models.CharField(
+        max_length=200, blank=True, help_text="Name and role, where not an agency on the platform"
+    )
+    channel = models.CharField(max_length=10, choices=ShareChannel.choices, blank=True)
+    what = models.TextField(help_text="What was shared, or what was asked for and not shared")
+    why = models.TextField(help_text="The purpose, or the reasons for not sharing")
+    lawful_basis = models.CharField(max_length=20, blank=True)  # concerns.models.LawfulBasis
+    special_category = models.BooleanField(default=False)
+    # Special category data (health, sex life, ethnicity) also needs a DPA 2018 Schedule 1
+    # condition: paragraph 18, safeguarding of children and of individuals at risk.
+    special_category_condition = models.CharField(max_length=30, blank=True)
+    consent = models.CharField(max_length=12, choices=ShareConsent.choices, blank=True)
+    consent_reason = models.TextField(blank=True, help_text="Why consent was not sought, or why shared despite refusal")
+    family_told = models.CharField(max_length=10, choices=FamilyTold.choices, blank=True)
+    family_not_told_reason = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["child", "-decided_on"])]
+
+
+class InformationShareAmendment(models.Model):
+    share = models.ForeignKey(InformationShare, on_delete=models.PROTECT, related_name="amendments")
+    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    changes = models.JSONField(default=dict)  # field -> {"old": ..., "new": ...}
+
+    class Meta:
+        ordering = ["amended_at", "id"]
+
+
+# --- Status flags (issue 5, item 2) -----------------------------------------------------------
+
+
+class LookupChannel(models.TextChoices):
+    WEB = "web", "Web page"
+    API = "api", "Agency API (JSON)"
+    FHIR = "fhir", "Agency API (FHIR)"
+
+
+class FlagLookup(models.Model):
+    """Someone (a practitioner, or an agency system) asked whether a child has a status:
+    shown to the child's lead practitioner as "who looked" (the last 25), as NHS CP-IS does."""
+
+    child = models.ForeignKey("people.Child", on_delete=models.PROTECT, related_name="flag_lookups")
+    looked_at = models.DateTimeField(default=timezone.now)
+    looked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey("access.Agency", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=5, choices=LookupChannel.choices)
+    identifier = models.CharField(max_length=20, help_text="NHS number or UPN used")
+    # What the answer said, as it was then: {"statuses": [...], "lead": ...}.
+    answer = models.JSONField(default=dict)
+    # A lookup from unscheduled care (A&E, a GP) tells the lead practitioner.
+    notified = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-looked_at", "-id"]
+        indexes = [models.Index(fields=["child", "-looked_at"])]
+
+
+class Notification(models.Model):
+    """Something a practitioner should know, shown in their "Notifications" list until read."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
+    child = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # The record it is about (model label and primary key), as a chronology entry has.
+    source_type = models.CharField(max_length=100, blank=True)
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
