@@ -147,8 +147,13 @@ def run(
     review_weight: float,
     spark: Any = None,
 ) -> RunResult:
-    """Deduplicate `left`, or link `left` with `right`. With `settings` None, a model is
-    trained on the records themselves first (EM, no labels)."""
+    """Deduplicate `left`, or link `left` with `right`, on DuckDB, or on Spark when a
+    session is given. With `settings` None, a model is trained on the records themselves
+    first (EM, no labels)."""
+    if spark is not None:
+        return _run_on_spark(
+            left, right, settings=settings, auto_link_weight=auto_link_weight, review_weight=review_weight, spark=spark
+        )
     con = duckdb.connect()
     engine.load_duckdb(con, "linkage_left", left)
     tables: str | list[str] = "linkage_left"
@@ -169,6 +174,41 @@ def run(
         auto_link_weight=auto_link_weight,
         table=tables,
         con=con,
+        link_type=link_type,
+    )
+    return RunResult(prediction=prediction, records=_count(left) + (_count(right) if right else 0), settings=settings)
+
+
+def _as_rows(records: list[dict[str, Any]] | Columns) -> list[dict[str, Any]]:
+    if isinstance(records, list):
+        return records
+    return [dict(zip(COLUMNS, values, strict=True)) for values in zip(*(records[c] for c in COLUMNS), strict=True)]
+
+
+def _run_on_spark(
+    left: list[dict[str, Any]] | Columns,
+    right: list[dict[str, Any]] | Columns | None,
+    *,
+    settings: dict[str, Any] | None,
+    auto_link_weight: float,
+    review_weight: float,
+    spark: Any,
+) -> RunResult:
+    left_frame = engine.spark_frame(spark, _as_rows(left))
+    frames: Any = left_frame
+    link_type = "dedupe_only"
+    if right is not None:
+        frames = [left_frame, engine.spark_frame(spark, _as_rows(right))]
+        link_type = "link_only"
+    if settings is None:
+        both = left_frame if right is None else frames[0].unionByName(frames[1])
+        settings = engine.train(spark=spark, spark_input=both).settings
+    prediction = engine.predict(
+        settings,
+        review_weight=review_weight,
+        auto_link_weight=auto_link_weight,
+        spark=spark,
+        spark_frames=frames,
         link_type=link_type,
     )
     return RunResult(prediction=prediction, records=_count(left) + (_count(right) if right else 0), settings=settings)

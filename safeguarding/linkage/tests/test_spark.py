@@ -63,3 +63,35 @@ def test_the_model_trains_on_spark_and_is_stored_in_duckdb_sql(spark) -> None:  
     compiled = CompiledModel(trained.settings)
     same_name = dict(compiled.level_weights())["First name"][1][1]
     assert same_name > 0  # "Same first name" counts for a match
+
+
+def test_the_linking_command_runs_on_spark(spark, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from safeguarding.linkage.population import write_csv
+
+    population = generate_population(1500, seed=13)
+    write_csv(population.records, tmp_path / "people.csv")
+    out = StringIO()
+    call_command(
+        "linkage_run",
+        str(tmp_path / "people.csv"),
+        *[arg for field in MAPPING for arg in ("--map", f"{field}={field}")],
+        "--out",
+        str(tmp_path / "run"),
+        "--train",
+        "--spark",
+        "local[2]",
+        stdout=out,
+    )
+    assert "auto-links" in out.getvalue()
+    with (tmp_path / "run" / "pairs.csv").open() as handle:
+        pairs = list(csv.DictReader(handle))
+    assert len(pairs) > 100
+    truth = population.truth
+    auto = [p for p in pairs if p["auto_link"] == "yes"]
+    right = sum(truth[p["record_l"].split(":", 1)[1]] == truth[p["record_r"].split(":", 1)[1]] for p in auto)
+    assert right / len(auto) > 0.99

@@ -32,6 +32,11 @@ class Command(BaseCommand):
         parser.add_argument("--model-version", type=int, help="Use this saved model version (default: the active one)")
         parser.add_argument("--auto-link-weight", type=float)
         parser.add_argument("--review-weight", type=float)
+        parser.add_argument(
+            "--spark",
+            metavar="MASTER",
+            help="Run on Spark (e.g. local[*], or a cluster's master URL); needs requirements-spark.txt and Java",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         mapping = self._mapping(options)
@@ -59,12 +64,18 @@ class Command(BaseCommand):
         started = time.perf_counter()
         left = batch.feature_columns(left_rows, mapping, prefix="left")
         right = batch.feature_columns(right_rows, mapping, prefix="right") if right_rows is not None else None
+        spark = None
+        if options["spark"]:
+            from safeguarding.linkage.engine import spark_session
+
+            spark = spark_session(options["spark"], checkpoint_dir=str(options["out"] / "spark-checkpoints"))
         result = batch.run(
             left,
             right,
             settings=model.splink_settings if model else None,
             auto_link_weight=auto,
             review_weight=review,
+            spark=spark,
         )
         paths = batch.write_outputs(result, options["out"])
         pairs = result.prediction.pairs
