@@ -17,9 +17,8 @@ from safeguarding.audit.models import Action, AuditEvent
 from safeguarding.linkage import population as pop
 from safeguarding.linkage.feeds import feed_import_create, feed_import_run
 from safeguarding.linkage.models import FeedImport, FeedKind, FeedRejection, FeedStatus, SourceRecord
-from tests.factories import RoleFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("safeguarding.linkage.tests.feed_urls")]
+pytestmark = pytest.mark.django_db
 
 NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
 
@@ -29,12 +28,6 @@ def _inline_and_frozen(settings):  # type: ignore[no-untyped-def]
     settings.LINKAGE_FEEDS_INLINE = True
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def reviewer(db, social_care):  # type: ignore[no-untyped-def]
-    role = RoleFactory(key="mash-manager", name="MASH manager", covers_whole_la=True, may_decide_referrals=True)
-    return UserFactory(username="mash", agency=social_care, role=role)
 
 
 def _csv(headings, rows) -> str:  # type: ignore[no-untyped-def]

@@ -46,7 +46,6 @@ from tests.factories import (
     LinkageModelFactory,
     ReferralFactory,
     ReviewPairFactory,
-    RoleFactory,
     SourceRecordFactory,
     UserFactory,
 )
@@ -67,20 +66,6 @@ def nhs(stem: str) -> str:
 
 def upn(stem: str) -> str:
     return upn_check_letter(stem) + stem
-
-
-@pytest.fixture
-def reviewer(db, social_care):  # type: ignore[no-untyped-def]
-    """A MASH manager: covers the whole local authority and decides at the front door."""
-    role = RoleFactory(
-        key="mash-manager",
-        name="MASH team manager",
-        covers_whole_la=True,
-        may_decide_referrals=True,
-        is_manager=True,
-        is_social_worker=True,
-    )
-    return UserFactory(username="reviewer", agency=social_care, role=role)
 
 
 def jayden(**kwargs):  # type: ignore[no-untyped-def]

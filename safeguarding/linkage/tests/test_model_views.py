@@ -26,9 +26,8 @@ from safeguarding.linkage.population import generate_population
 from safeguarding.linkage.services import active_model, match_person
 from safeguarding.linkage.training import MIN_TRAINING_RECORDS, linkage_model_save, linkage_thresholds_set
 from safeguarding.people.models import Child
-from tests.factories import RoleFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("safeguarding.linkage.tests.model_urls")]
+pytestmark = pytest.mark.django_db
 
 
 def test_settings(prior: float = 1e-4) -> dict[str, Any]:
@@ -53,14 +52,6 @@ def test_settings(prior: float = 1e-4) -> dict[str, Any]:
 
 
 test_settings.__test__ = False  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def reviewer(db, social_care):
-    role = RoleFactory(
-        key="mash-manager", name="MASH team manager", covers_whole_la=True, may_decide_referrals=True, is_manager=True
-    )
-    return UserFactory(username="mash", first_name="Priya", last_name="Shah", agency=social_care, role=role)
 
 
 @pytest.fixture
@@ -431,7 +422,7 @@ class TestTrainCommand:
         linkage_thresholds_set(model=current, auto_link_weight=18.5, review_weight=7.0, reason="Local", by=reviewer)
         out = StringIO()
         with mock.patch("safeguarding.linkage.training.engine.train", side_effect=_fake_train) as train:
-            call_command("linkage_train", "--by", "mash", stdout=out)
+            call_command("linkage_train", "--by", "reviewer", stdout=out)
         train.assert_called_once()
         assert len(train.call_args.args[0]) == MIN_TRAINING_RECORDS  # every child in the index, as feature rows
         new = LinkageModel.objects.get(is_active=True)

@@ -17,26 +17,13 @@ from safeguarding.concerns.tests.recording_helpers import record_concern
 from safeguarding.linkage.merge import child_merge
 from safeguarding.linkage.models import ChildMerge, ReviewStatus
 from safeguarding.people.models import ChildName, NameKind
-from tests.factories import ChildFactory, ReviewPairFactory, RoleFactory, SourceRecordFactory, UserFactory
+from tests.factories import ChildFactory, ReviewPairFactory, SourceRecordFactory
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = reverse("linkage:review")
 MERGES = reverse("linkage:merges")
 REASON = "Same date of birth once transposed; the school knows Jaiden as Jayden."
-
-
-@pytest.fixture
-def reviewer(db, social_care):  # type: ignore[no-untyped-def]
-    role = RoleFactory(
-        key="mash-manager",
-        name="MASH team manager",
-        covers_whole_la=True,
-        may_decide_referrals=True,
-        is_manager=True,
-        is_social_worker=True,
-    )
-    return UserFactory(username="reviewer", agency=social_care, role=role)
 
 
 def jayden(**kwargs):  # type: ignore[no-untyped-def]
