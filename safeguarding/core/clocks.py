@@ -18,7 +18,7 @@ completed_on, today)` take the dates recorded on the rows of the pathway.
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
@@ -32,6 +32,9 @@ class Unit(enum.StrEnum):
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"
     MONTHS = "months"
+    # Working days in the local authority's school terms. Term dates are the authority's, held
+    # by the encompass app, which registers the counter (`register_school_days`, ADR 10).
+    SCHOOL_DAYS = "school_days"
 
 
 class ClockState(enum.StrEnum):
@@ -57,7 +60,12 @@ class Timescale:
 
     @property
     def description(self) -> str:
-        units = {Unit.WORKING_DAYS: "working day", Unit.CALENDAR_DAYS: "day", Unit.MONTHS: "month"}
+        units = {
+            Unit.WORKING_DAYS: "working day",
+            Unit.CALENDAR_DAYS: "day",
+            Unit.MONTHS: "month",
+            Unit.SCHOOL_DAYS: "school day",
+        }
         unit = units[self.unit] + ("" if self.length == 1 else "s")
         return f"within {self.length} {unit} of {self.start_event}"
 
@@ -237,6 +245,20 @@ TIMESCALES: tuple[Timescale, ...] = (
         "shows as overdue to the lead safeguarding partners.",
         confirmed=False,
     ),
+    Timescale(
+        key="operation_encompass",
+        name="Operation Encompass notification acknowledged by the child's school",
+        start_event="the police notifying the school of a domestic abuse incident the child was present at "
+        "or normally lives at (due before the school day starts: ENCOMPASS_SCHOOL_DAY_STARTS)",
+        length=1,
+        unit=Unit.SCHOOL_DAYS,
+        national=False,
+        source="operationencompass.org (the school's key adult is told before the start of the next school "
+        "day); term dates and the start of the school day are the local authority's",
+        on_miss="The notification escalates once: the school's designated safeguarding leads are e-mailed "
+        "again and the front door is told; it shows as overdue on the school's Operation Encompass queue.",
+        confirmed=False,
+    ),
 )
 
 _BY_KEY: dict[str, Timescale] = {t.key: t for t in TIMESCALES}
@@ -283,9 +305,22 @@ def timescales() -> list[Timescale]:
     return [timescale(t.key) for t in TIMESCALES]
 
 
+# The school-day counter: (start, n) -> the n-th school day after start. Registered by the
+# app that holds the local authority's term dates (safeguarding.encompass, at ready()).
+_school_days: list[Callable[[dt.date, int], dt.date]] = []
+
+
+def register_school_days(add_school_days: Callable[[dt.date, int], dt.date]) -> None:
+    _school_days[:] = [add_school_days]
+
+
 def _due(ts: Timescale, start: dt.date) -> dt.date:
     if ts.unit is Unit.WORKING_DAYS:
         return calendar.add_working_days(start, ts.length)
+    if ts.unit is Unit.SCHOOL_DAYS:
+        if not _school_days:
+            raise ImproperlyConfigured(f"{ts.key!r} counts school days: install safeguarding.encompass")
+        return _school_days[0](start, ts.length)
     if ts.unit is Unit.CALENDAR_DAYS:
         return start + dt.timedelta(days=ts.length)
     # Calendar months, clamped to the month's end: 3 months from 30 November is 28/29 February.

@@ -43,6 +43,7 @@ def test_every_timescale_in_the_domain_is_registered_with_its_length_and_unit():
         "serious_incident_notification": (5, Unit.WORKING_DAYS, True),
         "rapid_review": (15, Unit.WORKING_DAYS, True),
         "practice_review": (6, Unit.MONTHS, False),
+        "operation_encompass": (1, Unit.SCHOOL_DAYS, False),
     }
     assert {t.key: (t.length, t.unit, t.national) for t in TIMESCALES} == expected
     for t in TIMESCALES:
@@ -54,6 +55,7 @@ def test_every_timescale_in_the_domain_is_registered_with_its_length_and_unit():
         "early_help_review",
         "pre_birth_review",
         "practice_review",
+        "operation_encompass",
     }
     assert all(not t.national for t in TIMESCALES if not t.confirmed)
 
