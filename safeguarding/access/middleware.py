@@ -7,7 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-OPEN_PREFIXES = ("/sign-in", "/static/", "/accessibility", "/health")
+# The agency API authenticates each call itself with a bearer token (api/authentication.py):
+# an agency's system has no session to sign in with.
+OPEN_PREFIXES = ("/sign-in", "/static/", "/accessibility", "/health", "/api/")
 
 
 class RequireVerifiedPractitionerMiddleware:
