@@ -66,7 +66,9 @@ typecheck:
 browsers:
 	@test -x /usr/bin/chromium || (command -v apt-get >/dev/null && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)) || echo "Install Chromium at /usr/bin/chromium to run the browser tests"
 
+# The page, linkage and status flag benchmarks (docs/benchmarks.md); locust is the load tool.
 bench: install
+	$(PIP) install --quiet -r requirements-bench.txt
 	$(PY) -m benchmarks.run
 
 clean:

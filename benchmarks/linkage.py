@@ -222,13 +222,15 @@ def lines(results: list[dict[str, Any]], machine: str) -> list[str]:
     return out
 
 
-def write_section(section: list[str]) -> Path:
+def write_section(section: list[str], start: str = MARK_START, end: str = MARK_END) -> Path:
+    """Put `section` (which begins with `start` and ends with `end`) in docs/benchmarks.md in
+    place of the last one, or at the end."""
     path = ROOT / "docs" / "benchmarks.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n"
     block = "\n".join(section)
-    if MARK_START in text and MARK_END in text:
-        before, rest = text.split(MARK_START, 1)
-        after = rest.split(MARK_END, 1)[1]
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
         text = before + block + after
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"

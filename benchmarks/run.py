@@ -80,8 +80,10 @@ def run_one(db: str, children: int, entries: int, requests: int, open_cases: int
         "--open-cases",
         str(open_cases),
     ]
-    out = subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    out = subprocess.run(cmd, cwd=ROOT, env=env, check=False, capture_output=True, text=True)
     sys.stderr.write(out.stderr)
+    if out.returncode != 0:
+        raise SystemExit(f"benchmarks.measure failed on {db} (exit {out.returncode}): its output is above")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -126,12 +128,14 @@ def write_report(results: dict[str, dict[str, object]], args: argparse.Namespace
         if isinstance(pathway, dict) and pathway.get("setup"):
             lines.append(f"- {db}, open cases: {pathway['setup']}")
     lines.append("")
-    # The linkage section is written by benchmarks.linkage; keep the last one.
-    from benchmarks.linkage import MARK_END, MARK_START
+    # The linkage and status flag sections are written by benchmarks.linkage and
+    # benchmarks.flags; keep the last of each.
+    from benchmarks import flags, linkage
 
     old = path.read_text() if path.exists() else ""
-    if MARK_START in old and MARK_END in old:
-        lines += [MARK_START + old.split(MARK_START, 1)[1].split(MARK_END, 1)[0] + MARK_END, ""]
+    for start, end in ((linkage.MARK_START, linkage.MARK_END), (flags.MARK_START, flags.MARK_END)):
+        if start in old and end in old:
+            lines += [start + old.split(start, 1)[1].split(end, 1)[0] + end, ""]
     path.write_text("\n".join(lines))
     return path
 
@@ -196,6 +200,7 @@ def main() -> None:
     parser.add_argument("--open-cases", type=int, default=50_000)
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--skip-linkage", action="store_true", help="Do not run the identity linkage benchmark")
+    parser.add_argument("--skip-flags", action="store_true", help="Do not run the status flag benchmark")
     args = parser.parse_args()
     results = {
         db: run_one(db, args.children, args.entries, args.requests, args.open_cases) for db in args.db.split(",")
@@ -203,6 +208,8 @@ def main() -> None:
     path = write_report(results, args)
     if not args.skip_linkage:
         subprocess.run([sys.executable, "-m", "benchmarks.linkage"], cwd=ROOT, check=True)
+    if not args.skip_flags:
+        subprocess.run([sys.executable, "-m", "benchmarks.flags", "--db", args.db], cwd=ROOT, check=True)
     print(path.read_text())
 
 
