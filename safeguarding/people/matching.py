@@ -93,12 +93,17 @@ for _formal, _nicks in BRITISH_NICKNAMES.items():
         _BRITISH_CANONICALS.setdefault(_nick, set()).add(_formal)
 
 
+# The length of ChildName.first_key and last_key: folding can lengthen a name ("ß" -> "ss").
+NAME_KEY_LENGTH = 100
+
+
 @lru_cache(maxsize=100_000)  # names repeat: search scores thousands of rows per query
 def name_key(name: str) -> str:
-    """Lower case letters only, accents folded: "O'Brien-Smith" -> "obriensmith"."""
+    """Lower case letters only, accents folded: "O'Brien-Smith" -> "obriensmith". At most
+    NAME_KEY_LENGTH letters, so that every name a system holds fits the key's column."""
     folded = unicodedata.normalize("NFKD", (name or "").translate(_TRANSLITERATE))
     ascii_only = folded.encode("ascii", "ignore").decode()
-    return "".join(ch for ch in ascii_only.lower() if ch.isalpha())
+    return "".join(ch for ch in ascii_only.lower() if ch.isalpha())[:NAME_KEY_LENGTH]
 
 
 def sound_key(name: str) -> str:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from safeguarding.people.matching import (
     BRITISH_NICKNAMES,
+    NAME_KEY_LENGTH,
     first_name_similarity,
     last_name_similarity,
     name_key,
@@ -16,6 +17,7 @@ from safeguarding.people.matching import (
     similarity,
     sound_key,
 )
+from safeguarding.people.models import ChildName
 
 names = st.text(
     alphabet=st.characters(categories=["L", "M", "Zs", "Pd", "Po"]),
@@ -201,3 +203,10 @@ def test_one_typo_can_fall_below_085_with_repeated_letters(name: str, typo: str)
 )
 def test_common_misspellings_stay_similar(name: str, typo: str) -> None:
     assert similarity(name, typo) >= 0.85
+
+
+def test_a_name_that_folding_lengthens_keeps_a_key_that_fits_its_column() -> None:
+    # "ß" folds to "ss": 80 of them would be a 160-letter key in a 100-character column.
+    key = name_key("ß" * 80)
+    assert key == "s" * NAME_KEY_LENGTH
+    assert ChildName._meta.get_field("first_key").max_length == NAME_KEY_LENGTH
