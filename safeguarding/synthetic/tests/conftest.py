@@ -18,8 +18,17 @@ def fast_hasher(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def seed(db) -> Callable[..., None]:  # type: ignore[no-untyped-def]
-    def load(size: int = 150, seed: int = 1, *, signals: bool = False, at: dt.datetime | None = None) -> None:
-        options = {"size": size, "seed": seed, "skip_signals": not signals, "no_progress": True, "skip_linkage": True}
+    def load(
+        size: int = 150, seed: int = 1, *, signals: bool = False, sharing: bool = False, at: dt.datetime | None = None
+    ) -> None:
+        options = {
+            "size": size,
+            "seed": seed,
+            "skip_signals": not signals,
+            "no_progress": True,
+            "skip_linkage": True,
+            "skip_sharing": not sharing,
+        }
         if at is None:
             call_command("seed_demo", **options)
         else:

@@ -13,6 +13,7 @@ from safeguarding.people.models import Child
 from safeguarding.synthetic.linkage import seed_linkage
 from safeguarding.synthetic.loader import load_authority
 from safeguarding.synthetic.plan import Config, World
+from safeguarding.synthetic.sharing import seed_sharing
 
 MIN_SIZE = 20
 SIGNAL_BATCH = 500
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             "--skip-linkage",
             action="store_true",
             help="Do not add the identity linkage demo (agency records, two feed imports, review pairs, merges)",
+        )
+        parser.add_argument(
+            "--skip-sharing",
+            action="store_true",
+            help="Do not add the information sharing demo (status lookups, records of sharing, Operation Encompass)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -85,6 +91,13 @@ class Command(BaseCommand):
             linkage_bar.update(1)
             linkage_bar.close()
 
+        sharing = None
+        if not options["skip_sharing"]:
+            sharing_bar = tqdm(total=1, desc="Information sharing", unit="step", disable=quiet)
+            sharing = seed_sharing()
+            sharing_bar.update(1)
+            sharing_bar.close()
+
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {result.children:,} children, {result.concerns:,} concerns and "
@@ -94,4 +107,6 @@ class Command(BaseCommand):
         )
         if linkage is not None:
             self.stdout.write(linkage.summary())
+        if sharing is not None:
+            self.stdout.write(sharing.summary())
         self.stdout.write("Demo sign-ins: manage.py demo_signins")
