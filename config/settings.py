@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "safeguarding.sharing",
     "safeguarding.pathway",
     "safeguarding.linkage",
+    "safeguarding.encompass",
     "safeguarding.api",
     "safeguarding.web",
     "safeguarding.synthetic",
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safeguarding.web.context_processors.service",
+                "safeguarding.sharing.context_processors.notifications",
             ],
         },
     },
@@ -199,13 +201,18 @@ LOCAL_TIMESCALES: dict[str, int] = {
     for key, _, length in (item.partition("=") for item in env("LOCAL_TIMESCALES", default="").split(",") if item)
 }
 CLOCK_WARNING_WORKING_DAYS = env_int("CLOCK_WARNING_WORKING_DAYS", default=2)
+# Operation Encompass (safeguarding/encompass, ADR 10): when the school day starts in England
+# (notifications are due before it), and the roles of a school's key adults who see them.
+# Term dates are reference data in admin (School terms).
+ENCOMPASS_SCHOOL_DAY_STARTS = env("ENCOMPASS_SCHOOL_DAY_STARTS", default="08:30")
+ENCOMPASS_KEY_ADULT_ROLES = [r for r in env("ENCOMPASS_KEY_ADULT_ROLES", default="dsl").split(",") if r]
 
 # The agency API (issue 5; safeguarding/api). Agency systems authenticate with OAuth2 client
 # credentials (django-oauth-toolkit); each client acts as its agency's service user.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
-OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
-OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
-OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", default=3600),
@@ -216,25 +223,39 @@ OAUTH2_PROVIDER = {
         "feeds:write": "Submit feed records (school roll, registrations, attendances, incidents)",
         "flags:read": "Look up a child's status flag by NHS number or UPN",
     },
-    "ALLOWED_GRANT_TYPES": ["client-credentials"],
+    # Client credentials only, only for live clients, only with the scopes each was given.
+    "OAUTH2_VALIDATOR_CLASS": "safeguarding.api.authentication.ClientCredentialsValidator",
 }
+# Calls a minute: per client on every endpoint, and per address at the token endpoint.
+API_RATE = env("API_RATE", default="600/minute")
+API_TOKEN_RATE = env("API_TOKEN_RATE", default="60/minute")
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["oauth2_provider.contrib.rest_framework.OAuth2Authentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["safeguarding.api.authentication.ClientAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["safeguarding.api.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "safeguarding.api.problems.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE", default="600/minute")},
-    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
-    "ALLOWED_VERSIONS": ["v1"],
-    "DEFAULT_VERSION": "v1",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Safeguarding partnership agency API",
     "DESCRIPTION": "For agency systems: submit concerns, referrals and feed records; read the outcome of "
-    "your referrals and a child's status flag (JSON and FHIR R4).",
+    "your referrals and a child's status flag (JSON and FHIR R4). Errors are RFC 9457 problem details. "
+    "How to get credentials and a token: docs/api.md.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Status flags (issue 5; sharing/flags.py): who to call about a child with a status when no
+# practitioner leads, and out of hours. The defaults are fictional (Ofcom drama numbers).
+FRONT_DOOR_CONTACT = env("FRONT_DOOR_CONTACT", default="Children's front door: 01632 960000")
+OUT_OF_HOURS_CONTACT = env(
+    "OUT_OF_HOURS_CONTACT", default="Emergency duty team (evenings, weekends and bank holidays): 01632 960999"
+)

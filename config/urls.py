@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("safeguarding.sharing.urls")),
     path("", include("safeguarding.pathway.urls")),
     path("linkage/", include("safeguarding.linkage.urls")),
+    path("", include("safeguarding.encompass.urls")),
     path("audit/", include("safeguarding.audit.urls")),
+    path("api/v1/", include("safeguarding.api.urls")),
     path("admin/", admin.site.urls),
 ]

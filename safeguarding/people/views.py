@@ -44,6 +44,8 @@ from safeguarding.people.selectors import (
     merged_into,
     search_audited,
 )
+from safeguarding.sharing.flags import may_see_who_looked, who_looked
+from safeguarding.sharing.shares import may_record_share, recent_child_shares
 
 PAGE_SIZE = 100
 RESULTS_TARGET = "chronology-results"
@@ -403,8 +405,15 @@ def record(request: HttpRequest, child_id: int) -> HttpResponse:
             # the child's team); an agency seeing only its own entries sees the status above.
             "pathway_clocks": child_clocks(child) if basis.sees_whole_chronology else None,
             "pathway_episodes": child_open_episodes(child) if basis.sees_whole_chronology else None,
+            # The record of every share (sharing/shares.py): the latest few, in one query.
+            "information_shares": recent_child_shares(user, child, basis),
+            "information_shares_url": _url("sharing:share-list", child.pk),
+            "record_share_url": _url("sharing:share-start", child.pk) if may_record_share(user, basis) else "",
         }
     )
+    # Who looked up the child's status flag (sharing/flags.py), as NHS CP-IS shows the lead
+    # practitioner: for the lead practitioner and whole-LA roles. Two queries at most.
+    context["flag_lookups"] = who_looked(child) if may_see_who_looked(user, child) else None
     response = render(request, "people/record.html", context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response

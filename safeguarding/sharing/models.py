@@ -155,6 +155,8 @@ class FlagLookup(models.Model):
     class Meta:
         ordering = ["-looked_at", "-id"]
         indexes = [models.Index(fields=["child", "-looked_at"])]
+        # As a merge's confirmation page counts the rows it moves: "3 status checks".
+        verbose_name = "status check"
 
 
 class Notification(models.Model):
@@ -173,3 +175,39 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+
+# --- Subject access (issue 5, item 5) ---------------------------------------------------------
+
+
+class SubjectAccessRequest(models.Model):
+    """A subject access request (UK GDPR Article 15) about a child or a parent, and the export
+    the data protection officer produced for it. Written once, by
+    `sharing.subject_access.subject_access_export`, with its audit event. The export is kept as
+    it was produced, so that what is reviewed and released is exactly what was produced."""
+
+    subject_child = models.ForeignKey("people.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subject_person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_label = models.CharField(max_length=200, help_text="The subject's name as it was when produced")
+    reference = models.CharField(max_length=100, help_text="The request's own reference, for example SAR-2026-014")
+    received_on = models.DateField(help_text="The day the request was received")
+    # UK GDPR Article 12(3): one month from receipt (the next working day if that is not one).
+    due_on = models.DateField()
+    note = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    export = models.JSONField(default=dict)
+    items = models.PositiveIntegerField(default=0)
+    marked = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(subject_child__isnull=False, subject_person__isnull=True)
+                | models.Q(subject_child__isnull=True, subject_person__isnull=False),
+                name="subject_access_one_subject",
+            )
+        ]

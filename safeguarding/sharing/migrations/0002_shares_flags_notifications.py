@@ -88,6 +88,7 @@ class Migration(migrations.Migration):
                 ('notified', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
+                'verbose_name': 'status check',
                 'ordering': ['-looked_at', '-id'],
                 'indexes': [models.Index(fields=['child', '-looked_at'], name='sharing_fla_child_i_d55fd0_idx')],
             },
