@@ -32,6 +32,7 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK_START = "<!-- flags:start -->"
@@ -72,10 +73,8 @@ def bench_clients(count: int) -> list[str]:
         client, secret = api_client_create(
             name=f"{CLIENT_NAME} {i + 1}", agency=hospital, scopes=["flags:read"], by=None
         )
-        response = http.post(
-            TOKEN_PATH,
-            {"grant_type": "client_credentials", "client_id": client.application.client_id, "client_secret": secret},
-        )
+        form = {"grant_type": "client_credentials", "client_id": client.application.client_id, "client_secret": secret}
+        response = http.post(TOKEN_PATH, urlencode(form), content_type="application/x-www-form-urlencoded")
         if response.status_code != 200:
             raise SystemExit(f"token refused ({response.status_code}): {response.content[:300]!r}")
         tokens.append(response.json()["access_token"])
@@ -202,7 +201,8 @@ def load(database_url: str, users: int, seconds: int, workers: int) -> dict[str,
         "DATABASE_URL": database_url,
         "DJANGO_SECRET_KEY": "bench-only",
         "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        # 127.0.0.1 for gunicorn; testserver for the tokens, which are asked for in process.
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
         "DJANGO_DEBUG": "0",
     }
     setup = subprocess.run(
