@@ -6,7 +6,6 @@ is reported at once, as the GOV.UK error summary pattern asks.
 """
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms
@@ -16,7 +15,13 @@ from django.utils import timezone
 
 from safeguarding.concerns.models import BodyRegion, Category, Concern
 from safeguarding.concerns.services import ConcernInput, concern_validate
-from safeguarding.core.forms import YES_NO, DateSpec, GovukDatesMixin, Options, date_part_fields
+from safeguarding.core.forms import (
+    YES_NO,
+    DateSpec,
+    GovukDatesMixin,
+    Options,
+    date_part_fields,
+)
 from safeguarding.core.forms import apply_service_errors as apply_service_errors  # for the views
 from safeguarding.people.codes import Sex
 from safeguarding.people.identifiers import nhs_number_valid, upn_valid
@@ -46,25 +51,6 @@ BACK_REGIONS = (
     BodyRegion.BUTTOCKS,
     BodyRegion.BACK_OF_LEGS,
 )
-
-TIME_SHAPE = re.compile(r"^(\d{1,2})(?:[:.]?(\d{2}))?\s*(am|pm)?$")
-
-
-def parse_time(value: str) -> dt.time | None:
-    """24-hour (14:30, 14.30, 1430) or 12-hour (2:30pm, 2pm) times."""
-    match = TIME_SHAPE.match(value.strip().lower())
-    if not match:
-        return None
-    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
-    if half:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    elif match[2] is None:
-        return None  # "14" alone is ambiguous: ask for minutes
-    if hour > 23 or minute > 59:
-        return None
-    return dt.time(hour, minute)
 
 
 def initial_from_data(form_class: type[forms.Form], data: QueryDict) -> dict[str, Any]:
@@ -159,16 +145,9 @@ class ConcernForm(GovukDatesMixin, forms.Form):
 
     # Parsing -----------------------------------------------------------------------------
     def _occurred_at(self) -> dt.datetime | None:
-        day = self.clean_date(self.OCCURRED)
-        raw_time = self.cleaned_data.get("occurred_time", "")
-        time = parse_time(raw_time) if raw_time else None
-        if not raw_time:
-            self.add_error("occurred_time", "Enter the time it happened")
-        elif time is None:
-            self.add_error("occurred_time", "Enter a real time, like 09:30 or 14:15")
-        if day is None or time is None:
-            return None
-        return timezone.make_aware(dt.datetime.combine(day, time))
+        return self.clean_moment(
+            self.OCCURRED, "occurred_time", missing="Enter the time it happened", example="09:30 or 14:15"
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -16,6 +16,7 @@ and showing a service's refusal on its form (`apply_service_errors`).
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,6 +142,26 @@ class _DateGroups:
         return self._form.date_group(prefix)
 
 
+TIME_SHAPE = re.compile(r"^(\d{1,2})(?:[:.]?(\d{2}))?\s*(am|pm)?$")
+
+
+def parse_time(value: str) -> dt.time | None:
+    """24-hour (14:30, 14.30, 1430) or 12-hour (2:30pm, 2pm) times."""
+    match = TIME_SHAPE.match(value.strip().lower())
+    if not match:
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif match[2] is None:
+        return None  # "14" alone is ambiguous: ask for minutes
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
 class GovukDatesMixin:
     """For a forms.Form with GOV.UK date inputs (three `date_part_fields()` per date).
 
@@ -164,6 +185,22 @@ class GovukDatesMixin:
         if parsed.error:
             self.date_error(spec.prefix, parsed.error, parsed.parts_in_error)
         return parsed.value
+
+    def clean_moment(self, spec: DateSpec, time_field: str, *, missing: str, example: str) -> dt.datetime | None:
+        """A date (GOV.UK date boxes) and a 24-hour time (`time_field`) as an aware moment in
+        England, or None after adding the errors: `missing` when no time was typed, and
+        "Enter a real time, like {example}" when it could not be read."""
+        form: Any = self
+        day = self.clean_date(spec)
+        raw = form.cleaned_data.get(time_field, "")
+        time = parse_time(raw) if raw else None
+        if not raw:
+            form.add_error(time_field, missing)
+        elif time is None:
+            form.add_error(time_field, f"Enter a real time, like {example}")
+        if day is None or time is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(day, time))
 
     def date_error(self, prefix: str, message: str, parts: frozenset[str] | set[str] = frozenset(PARTS)) -> None:
         """A problem with a date found by a rule of the form's own (a date after another)."""

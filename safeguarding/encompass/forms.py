@@ -10,7 +10,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from safeguarding.concerns.forms import parse_time
 from safeguarding.core.forms import DateSpec, GovukDatesMixin, date_part_fields
 from safeguarding.encompass.models import Presence
 from safeguarding.encompass.services import SUMMARY_MAX, SUPPORT_MAX, IncidentInput, incident_validate
@@ -54,16 +53,9 @@ class IncidentForm(GovukDatesMixin, forms.Form):
     )
 
     def _occurred_at(self) -> dt.datetime | None:
-        day = self.clean_date(self.OCCURRED)
-        raw = self.cleaned_data.get("occurred_time", "")
-        time = parse_time(raw) if raw else None
-        if not raw:
-            self.add_error("occurred_time", "Enter the time of the incident")
-        elif time is None:
-            self.add_error("occurred_time", "Enter a real time, like 09:30 or 22:15")
-        if day is None or time is None:
-            return None
-        return timezone.make_aware(dt.datetime.combine(day, time))
+        return self.clean_moment(
+            self.OCCURRED, "occurred_time", missing="Enter the time of the incident", example="09:30 or 22:15"
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

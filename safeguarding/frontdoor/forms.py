@@ -14,9 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from safeguarding.access.models import Agency
-from safeguarding.concerns.forms import parse_time
 from safeguarding.concerns.models import Category
-from safeguarding.core.forms import YES_NO, DateSpec, GovukDatesMixin, Options, date_part_fields
+from safeguarding.core.forms import YES_NO, DateSpec, GovukDatesMixin, Options, date_part_fields, parse_time
 from safeguarding.frontdoor.models import ClosureReason, Consent, Decision, ImmediateProtection
 from safeguarding.frontdoor.services import PUBLIC_SOURCES, ContactInput, contact_validate
 
